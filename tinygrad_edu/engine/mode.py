@@ -1,0 +1,74 @@
+"""Grad mode: whether new ops record the graph.  Per thread, like PyTorch's.
+
+``no_grad()`` switches recording off (for evaluation, or for the parameter
+update of gradient descent); ``enable_grad()`` switches it back on inside a
+``no_grad`` block.  Both work as context managers and as decorators.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Mode(threading.local):
+    enabled = True  # class attribute: the default for every new thread
+
+
+MODE = _Mode()
+
+
+def is_grad_enabled() -> bool:
+    """True when ops record the graph in this thread."""
+    return MODE.enabled
+
+
+class _SetGradMode:
+    _target = True
+
+    def __init__(self) -> None:
+        self._saved: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._saved.append(MODE.enabled)
+        MODE.enabled = self._target
+
+    def __exit__(self, *exc: object) -> None:
+        MODE.enabled = self._saved.pop()
+
+    def __call__(self, func: F) -> F:
+        target = self._target
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            previous = MODE.enabled
+            MODE.enabled = target
+            try:
+                return func(*args, **kwargs)
+            finally:
+                MODE.enabled = previous
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_SetGradMode):  # noqa: N801 - named like the PyTorch API learners know
+    """Context manager and decorator: inside it, ops record no graph.
+
+    >>> from tinygrad_edu import Value, no_grad
+    >>> w = Value(2.0)
+    >>> with no_grad():
+    ...     y = w * 3
+    >>> y.requires_grad, y.op
+    (False, '')
+    """
+
+    _target = False
+
+
+class enable_grad(_SetGradMode):  # noqa: N801
+    """Context manager and decorator: record the graph again, even inside ``no_grad``."""
+
+    _target = True
