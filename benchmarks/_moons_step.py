@@ -29,7 +29,7 @@ def make_moons(n: int, noise: float, seed: int) -> tuple[list[list[float]], list
     return xs, ys
 
 
-def build(Value):  # noqa: N803 - the engine's class
+def build(Value):
     class Neuron:
         def __init__(self, nin, rng, nonlin=True):
             self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
@@ -57,7 +57,8 @@ def build(Value):  # noqa: N803 - the engine's class
     class MLP:
         def __init__(self, nin, nouts, rng):
             sz = [nin] + nouts
-            self.layers = [Layer(sz[i], sz[i + 1], rng, nonlin=i != len(nouts) - 1) for i in range(len(nouts))]
+            last = len(nouts) - 1
+            self.layers = [Layer(sz[i], sz[i + 1], rng, nonlin=i != last) for i in range(len(nouts))]
 
         def __call__(self, x):
             for layer in self.layers:
@@ -94,7 +95,7 @@ def main() -> None:
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         alpha = 1e-4
-        reg_loss = alpha * sum((p * p for p in model.parameters()))
+        reg_loss = alpha * sum(p * p for p in model.parameters())
         return data_loss + reg_loss
 
     # graph memory: what the forward graph of one step holds

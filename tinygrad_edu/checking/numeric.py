@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from tinygrad_edu.engine.autograd import grad
+from tinygrad_edu.engine.mode import no_grad
 from tinygrad_edu.engine.value import Value, to_float
 from tinygrad_edu.errors import GradcheckError
 
@@ -32,7 +33,8 @@ def _scalar(y: Any, who: str) -> float:
 def finite_difference(f: Callable[..., Any], xs: Sequence[Any], h: float = 1e-6) -> list[float]:
     """Central differences of scalar ``f(*xs)`` with respect to each input.
 
-    ``f`` is called with plain floats; it may return a Value or a number.
+    ``f`` is called with constant Values (under ``no_grad``, so no graph is
+    built); it may return a Value or a number.
 
     >>> finite_difference(lambda x, y: x * x * y, [3.0, 2.0])   # (2xy, x²) = (12, 9)
     [12.0..., 9.0...]
@@ -44,8 +46,9 @@ def finite_difference(f: Callable[..., Any], xs: Sequence[Any], h: float = 1e-6)
         dn = list(base)
         up[i] += h
         dn[i] -= h
-        fu = _scalar(f(*up), "f")
-        fd = _scalar(f(*dn), "f")
+        with no_grad():
+            fu = _scalar(f(*[Value(v, requires_grad=False) for v in up]), "f")
+            fd = _scalar(f(*[Value(v, requires_grad=False) for v in dn]), "f")
         out.append((fu - fd) / ((base[i] + h) - (base[i] - h)))
     return out
 

@@ -40,7 +40,7 @@ def to_float(x: Any, what: str = "Value()") -> float:
             "Use v.data for its number, or v.detach() for a copy that needs no gradient"
         )
     if type(x).__module__ == "numpy" and getattr(x, "shape", None) == () and isinstance(x, numbers.Number):
-        return float(x)  # numpy scalar
+        return float(x)  # type: ignore[arg-type]  # a numpy scalar
     raise TypeError(
         f"{what} takes an int or float (bool and numpy scalars are converted), "
         f"got {type(x).__name__}: {x!r:.60}"
@@ -63,7 +63,7 @@ class Value:
     # constant parameter (or None); for an n-ary op ``_a`` is the tuple of inputs
     # and ``_b`` the parameter.  ``_g`` sums the gradient during one backward pass
     # and ``_mark`` records how far that pass's graph walk has got.
-    __slots__ = ("data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_g", "_mark")
+    __slots__ = ("_a", "_b", "_g", "_mark", "_op", "data", "grad", "label", "requires_grad")
 
     data: float
     grad: float
@@ -144,10 +144,11 @@ class Value:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """Jupyter display: the graph as SVG (needs the viz extra), else the text repr."""
         try:
-            from tinygrad_edu.viz.jupyter import mimebundle  # viz layer, optional
-        except ImportError:
+            from tinygrad_edu.viz.jupyter import mimebundle  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:  # the viz layer needs the optional graphviz package
             return {"text/plain": repr(self)}
-        return mimebundle(self)
+        bundle: dict[str, str] = mimebundle(self)
+        return bundle
 
     # ------------------------------------------------------------ gradients
     def backward(self, grad_output: Number = 1.0) -> None:
@@ -371,3 +372,23 @@ def dot(ws: Iterable[Operand], xs: Iterable[Operand]) -> Value:
         raise ValueError(f"dot() needs two sequences of the same length, got {len(wt)} and {len(xt)}")
     ins = wt + xt
     return nary(D.DOT, D.DOT.forward(*[v.data for v in ins]), ins)
+
+
+def apply_op(op: Op, inputs: Iterable[Operand], param: Any = None) -> Value:
+    """Apply a registry op to Values or numbers: the generic form of every Value method.
+
+    >>> from tinygrad_edu.ops import get
+    >>> apply_op(get("tanh"), [0.0]).data, apply_op(get("pow"), [3.0], 2.0).data
+    (0.0, 9.0)
+    """
+    ins = tuple(v if type(v) is Value else const(v, f"input of {op.name}") for v in inputs)
+    if op.arity >= 0 and len(ins) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(ins)}")
+    if op.param and param is None:
+        raise TypeError(f"{op.name} needs its parameter {op.param!r}")
+    data = op.call_forward(tuple(x.data for x in ins), param)
+    if op.arity == 1:
+        return unary(op, data, ins[0], param)
+    if op.arity == 2:
+        return binary(op, data, ins[0], ins[1])
+    return nary(op, data, ins, param)

@@ -68,7 +68,7 @@ def _sqrt_forward(x: float) -> float:
 
 def sigmoid_forward(x: float) -> float:
     """1 / (1 + e^-x) without overflow: for x < 0 use e^x / (1 + e^x)."""
-    return s.sigmoid(x)
+    return float(s.sigmoid(x))
 
 
 def _gelu_tanh_forward(x: float) -> float:

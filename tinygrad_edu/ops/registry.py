@@ -18,8 +18,9 @@ property tests all read this registry; nothing else states a derivative.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 Rule = Callable[..., tuple[Any, ...]]
 
