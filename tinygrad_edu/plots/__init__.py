@@ -1,0 +1,34 @@
+"""Pictures of the ideas behind backprop, drawn with matplotlib from the engine's numbers.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without
+``pyplot``, so no window ever opens (see :mod:`tinygrad_edu.plots.figure`);
+save one with ``fig.savefig("name.png")`` or :func:`save_figure` (PNG + SVG).
+Derivatives in the pictures come from ``backward()``, never from a hand formula.
+
+=================================== ===========================================
+``plot_activations``                 activations, their derivatives, where |f'| is tiny
+``plot_activation_loss_experiment``  one neuron: sigmoid+BCE learns, relu+MSE is stuck
+``plot_bce_eps``                     the eps inside BCE's log, near p = 0 and p = 1
+``plot_bce_logit_gradient``          sigmoid + BCE: dL/dz = ŷ − y
+``plot_gradient_flow``               mean |grad| per layer of deep nets
+``plot_softmax_jacobian``            heatmap of ∂s_i/∂x_j
+``plot_training``                    loss (and accuracy) per epoch
+``plot_decision_boundary``           a 2-D classifier's regions and its data
+=================================== ===========================================
+
+Needs the ``viz`` extra (``pip install tinygrad_edu[viz]``).
+"""
+
+from tinygrad_edu.plots.activations import activation_curve, plot_activations, value_and_derivative
+from tinygrad_edu.plots.bce import plot_bce_eps, plot_bce_logit_gradient
+from tinygrad_edu.plots.figure import new_figure, save_figure
+from tinygrad_edu.plots.gradient_flow import layer_grad_means, plot_gradient_flow
+from tinygrad_edu.plots.neuron_experiment import activation_loss_experiment, plot_activation_loss_experiment
+from tinygrad_edu.plots.softmax import plot_softmax_jacobian, softmax_jacobian
+
+__all__ = [
+    "plot_activations", "plot_activation_loss_experiment", "plot_bce_eps", "plot_bce_logit_gradient",
+    "plot_gradient_flow", "plot_softmax_jacobian",
+    "activation_curve", "value_and_derivative", "activation_loss_experiment", "layer_grad_means",
+    "softmax_jacobian", "new_figure", "save_figure",
+]

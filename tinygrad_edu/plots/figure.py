@@ -1,0 +1,75 @@
+"""Figures without a window: creating, styling and saving them.
+
+Every plot of :mod:`tinygrad_edu.plots` is a :class:`matplotlib.figure.Figure`
+made directly, never through ``pyplot``.  A Figure built this way has no GUI
+canvas, so no window can open whatever backend is configured, and nothing is
+left in a global list of open figures: the figure is freed when it is no longer
+referenced.  ``savefig`` picks the right file writer (Agg for PNG, the SVG
+writer for ``.svg``) by the suffix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+# Colours used across the plots, so one idea keeps one colour everywhere.
+FUNCTION_COLOR = "#1f77b4"  # f(x)
+DERIVATIVE_COLOR = "#d62728"  # f'(x), as computed by the engine
+VANISHING_COLOR = "#ffbf00"  # shading where |f'| is small
+SERIES_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
+
+#: File formats written by :func:`save_figure`.
+FORMATS = ("png", "svg")
+
+
+def new_figure(width: float = 8.0, height: float = 5.0, *, dpi: int = 100) -> Figure:
+    """A blank Figure of ``width`` x ``height`` inches with a constrained layout."""
+    return Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+
+
+def save_figure(fig: Figure, out_dir: str | Path, name: str,
+                formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write ``fig`` as ``out_dir/name.<fmt>`` for each format; returns the paths written.
+
+    The folder is created when missing.  ``name`` is a file stem such as
+    ``"activations"``: it must not contain a path separator or a suffix.
+
+    >>> import tempfile
+    >>> fig = new_figure(2, 2)
+    >>> _ = fig.add_subplot().plot([0, 1], [0, 1])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     [p.name for p in save_figure(fig, d, "line")]
+    ['line.png', 'line.svg']
+    """
+    if not name or "/" in name or "\\" in name or "." in name:
+        raise ValueError(f"save_figure: name must be a plain file stem like 'activations', got {name!r}")
+    unknown = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if unknown:
+        raise ValueError(f"save_figure: unsupported format(s) {unknown}; use 'png', 'svg' or 'pdf'")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        path = out / f"{name}.{fmt}"
+        # no timestamp in the svg, so the same figure gives the same file
+        meta: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
+        fig.savefig(path, format=fmt, metadata=meta)
+        paths.append(path)
+    return paths
+
+
+def linspace(lo: float, hi: float, n: int) -> list[float]:
+    """``n`` evenly spaced floats from ``lo`` to ``hi`` inclusive (``n >= 2``)."""
+    if n < 2:
+        raise ValueError(f"linspace needs n >= 2 points, got {n}")
+    step = (hi - lo) / (n - 1)
+    return [lo + i * step for i in range(n - 1)] + [hi]
+
+
+def logspace(lo_exp: float, hi_exp: float, n: int) -> list[float]:
+    """``n`` floats from ``10**lo_exp`` to ``10**hi_exp``, evenly spaced on a log scale."""
+    return [10.0**e for e in linspace(lo_exp, hi_exp, n)]

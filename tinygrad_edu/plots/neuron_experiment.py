@@ -1,0 +1,151 @@
+"""One neuron, three activation + loss pairs: which one learns, which one is stuck.
+
+The experiment of the learners' notes: a single weight w, input x = 1, target
+y = 1, start at w = −2, plain gradient descent w ← w − lr·dL/dw with lr = 0.1
+for 30 steps.  The neuron computes z = w·x (net input, 净活性值) and a = f(z)
+(activation, 活性值).
+
+* sigmoid + BCE: L = −[y ln a + (1 − y) ln(1 − a)], and dL/dz = a − y, so at
+  w = −2 the gradient is σ(−2) − 1 = −0.881: it learns right away;
+* tanh + MSE: L = (a − y)², dL/dz = 2(a − y)(1 − a²); tanh is nearly flat at
+  z = −2 (1 − tanh²(−2) = 0.071), so it starts slowly;
+* relu + MSE: relu(−2) = 0 and relu'(−2) = 0, so dL/dw = 0 and w never moves:
+  the loss stays at (0 − 1)² = 1 for ever - a dead neuron (死亡ReLU).
+
+Every gradient here is the engine's: each step builds the graph from plain
+Values and calls ``backward()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+from tinygrad_edu.engine.value import Value
+from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure
+
+#: The three set-ups of the notes: (activation, loss).
+SETUPS: tuple[tuple[str, str], ...] = (("sigmoid", "bce"), ("tanh", "mse"), ("relu", "mse"))
+
+_ACT = {"sigmoid": Value.sigmoid, "tanh": Value.tanh, "relu": Value.relu,
+        "leaky_relu": Value.leaky_relu, "silu": Value.silu, "gelu": Value.gelu}
+_LOSS_NAMES = {"bce": "BCE", "mse": "MSE"}
+
+
+@dataclass(frozen=True)
+class NeuronRun:
+    """One run: ``ws[k]``, ``losses[k]`` before step k (the last entry is after the
+    final step, so both have steps + 1 entries); ``grads[k]`` = dL/dw used in step k."""
+
+    activation: str
+    loss: str
+    ws: tuple[float, ...]
+    losses: tuple[float, ...]
+    grads: tuple[float, ...]
+
+    @property
+    def title(self) -> str:
+        """Such as ``"sigmoid + BCE"``."""
+        return f"{self.activation} + {_LOSS_NAMES[self.loss]}"
+
+
+def neuron_loss(w: Value, x: float, y: float, activation: str, loss: str) -> Value:
+    """L(w) for one neuron: a = f(w·x), then BCE or squared error against y.
+
+    BCE: L = −[y ln a + (1 − y) ln(1 − a)] (a term whose weight is 0 is left out,
+    so y = 1 needs only a > 0).  MSE of one sample: L = (a − y)².
+
+    >>> neuron_loss(Value(-2.0), 1.0, 1.0, "relu", "mse").data     # (relu(−2) − 1)² = 1
+    1.0
+    """
+    if activation not in _ACT:
+        raise ValueError(f"unknown activation {activation!r}; choose from {', '.join(_ACT)}")
+    a = _ACT[activation](w * x)
+    if loss == "mse":
+        return (a - y) ** 2
+    if loss == "bce":
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"BCE needs a target y in [0, 1], got {y}")
+        terms = []
+        if y != 0.0:
+            terms.append(y * a.log())
+        if y != 1.0:
+            terms.append((1.0 - y) * (1.0 - a).log())
+        total = terms[0] if len(terms) == 1 else terms[0] + terms[1]
+        return -total
+    raise ValueError(f"unknown loss {loss!r}; choose 'bce' or 'mse'")
+
+
+def run_neuron(activation: str, loss: str, *, x: float = 1.0, y: float = 1.0, w0: float = -2.0,
+               lr: float = 0.1, steps: int = 30) -> NeuronRun:
+    """Gradient descent on the single weight; returns the whole trajectory.
+
+    >>> r = run_neuron("relu", "mse")
+    >>> r.ws[-1], r.losses[-1], max(abs(g) for g in r.grads)   # stuck: a dead neuron
+    (-2.0, 1.0, 0.0)
+    """
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+    w = Value(float(w0), label="w")
+    ws, losses, grads = [], [], []
+    for _ in range(steps):
+        value = neuron_loss(w, x, y, activation, loss)
+        w.grad = 0.0
+        value.backward()
+        ws.append(w.data)
+        losses.append(value.data)
+        grads.append(w.grad)
+        w.data -= lr * w.grad
+    ws.append(w.data)
+    losses.append(neuron_loss(w, x, y, activation, loss).data)
+    return NeuronRun(activation, loss, tuple(ws), tuple(losses), tuple(grads))
+
+
+def activation_loss_experiment(setups: Sequence[tuple[str, str]] = SETUPS, *, x: float = 1.0,
+                               y: float = 1.0, w0: float = -2.0, lr: float = 0.1,
+                               steps: int = 30) -> list[NeuronRun]:
+    """:func:`run_neuron` for each (activation, loss) pair."""
+    return [run_neuron(a, lo, x=x, y=y, w0=w0, lr=lr, steps=steps) for a, lo in setups]
+
+
+def plot_activation_loss_experiment(runs: Sequence[NeuronRun] | None = None, *,
+                                    setups: Sequence[tuple[str, str]] = SETUPS, x: float = 1.0,
+                                    y: float = 1.0, w0: float = -2.0, lr: float = 0.1,
+                                    steps: int = 30) -> Figure:
+    """Loss curves side by side (top) and the gradient dL/dw at each step (bottom).
+
+    Pass ``runs`` from :func:`activation_loss_experiment`, or the experiment's
+    settings.  Each loss line is labelled with the run's title (``"relu + MSE"``).
+    """
+    if runs is None:
+        runs = activation_loss_experiment(setups, x=x, y=y, w0=w0, lr=lr, steps=steps)
+    if not runs:
+        raise ValueError("no runs to plot")
+    n = len(runs)
+    fig = new_figure(4.3 * n, 6.2)
+    fig.suptitle(f"One neuron, x = {x:g}, target y = {y:g}, w starts at {runs[0].ws[0]:g}, "
+                 f"gradient descent with lr = {lr:g}")
+    axes = fig.subplots(2, n, sharex=True, squeeze=False)
+    for k, run in enumerate(runs):
+        color = SERIES_COLORS[k % len(SERIES_COLORS)]
+        steps_axis = list(range(len(run.losses)))
+        top, bottom = axes[0][k], axes[1][k]
+        top.plot(steps_axis, run.losses, color=color, lw=2, marker="o", ms=3, label=run.title)
+        top.set_title(run.title)
+        top.set_ylabel("loss L")
+        top.set_ylim(bottom=0.0)
+        top.grid(alpha=0.3)
+        stuck = all(g == 0.0 for g in run.grads)
+        verdict = "stuck: dL/dw = 0 (dead neuron)" if stuck else "learning"
+        top.text(0.03, 0.05,
+                 f"w: {run.ws[0]:.3g} → {run.ws[-1]:.3g}\nL: {run.losses[0]:.3g} → {run.losses[-1]:.3g}"
+                 f"\n{verdict}", transform=top.transAxes, ha="left", va="bottom", fontsize=9,
+                 bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
+        bottom.plot(range(len(run.grads)), run.grads, color=color, lw=1.5, marker=".", label="dL/dw")
+        bottom.axhline(0.0, color="0.5", lw=0.8)
+        bottom.set_ylabel("dL/dw (from backward)")
+        bottom.set_xlabel("gradient-descent step")
+        bottom.grid(alpha=0.3)
+    return fig

@@ -1,0 +1,336 @@
+"""The guided tour: run every demo, collect its pictures into an offline gallery.
+
+``tinygrad-edu tour --out DIR`` (or ``python -m tinygrad_edu.tour --out DIR``)
+runs each script of the ``demos/`` folder in this process, one after the
+other, with a progress bar (tqdm when installed, plain lines otherwise).
+Each demo prints its key numbers and saves its pictures as PNG and SVG; the
+tour writes, next to them,
+
+* ``index.html`` - the gallery: every picture with a caption saying what to
+  look at, and the numbers each demo printed; it needs no network and opens
+  from disk;
+* ``summary.txt`` - the printed numbers of every demo, one block each.
+
+A demo script is a module with a ``TITLE`` and ``run(out: Path) -> list[Picture]``
+that prints and saves; its ``__main__`` block calls :func:`demo_main`, so the
+same file runs alone as ``python demos/NAME.py --out DIR``.
+
+``--docs DIR`` also copies the key pictures (:data:`KEY_IMAGES`) as PNG into
+DIR; that is how the README's images are regenerated:
+``tinygrad-edu tour --out build/tour --docs docs/images``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import html
+import importlib.util
+import io
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The order of the tour: from one activation to a trained network.  Demos in
+#: the folder but not listed here run afterwards, in alphabetical order.
+DEMO_ORDER = (
+    "activations", "activation_loss", "bce_gradient", "bce_eps", "softmax_jacobian", "autograd_grad",
+    "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons",
+)
+
+#: Pictures copied into the docs by ``--docs DIR`` (file stems; PNG).
+KEY_IMAGES = (
+    "activations", "activation_loss", "bce_eps", "bce_gradient", "softmax_jacobian",
+    "gradient_flow_depth", "gradient_flow_init", "backprop_vs_gd", "two_moons_boundary",
+    "two_moons_training", "sigmoid_neuron_graph",
+)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One picture of the gallery: the file stem in the output folder, a title, a caption.
+
+    ``formats`` lists the files written (``name.png``, ``name.svg``).
+    """
+
+    name: str
+    title: str
+    caption: str
+    formats: tuple[str, ...] = ("png", "svg")
+
+    def files(self, out: Path) -> list[Path]:
+        """The picture's files inside ``out``."""
+        return [out / f"{self.name}.{fmt}" for fmt in self.formats]
+
+
+@dataclass
+class DemoResult:
+    """What one demo did: its printed text, pictures, run time, and the error if it failed."""
+
+    name: str
+    title: str
+    output: str = ""
+    pictures: list[Picture] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str) -> Picture:
+    """Save a matplotlib figure as ``out/name.png`` and ``.svg`` and describe it for the gallery."""
+    from tinygrad_edu.plots.figure import save_figure
+
+    paths = save_figure(fig, out, name)
+    print(f"  wrote {', '.join(p.name for p in paths)}")
+    return Picture(name, title, caption)
+
+
+def demo_main(run: Callable[[Path], list[Picture]], title: str, argv: Sequence[str] | None = None) -> int:
+    """Command line of one demo script: ``--out DIR`` (default: the current folder)."""
+    parser = argparse.ArgumentParser(description=f"tinygrad_edu demo: {title}. Prints the key numbers "
+                                     "and writes its pictures (PNG and SVG) into --out.")
+    parser.add_argument("--out", default=".", help="folder for the pictures (created if missing)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"== {title} ==")
+    pictures = run(out)
+    missing = [str(p) for pic in pictures for p in pic.files(out) if not p.exists()]
+    if missing:
+        print(f"error: the demo did not write {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def default_demos_dir() -> Path:
+    """The ``demos/`` folder of the source checkout this package sits in."""
+    return Path(__file__).resolve().parent.parent / "demos"
+
+
+def find_demos(demos_dir: Path | None = None, names: Sequence[str] | None = None) -> list[Path]:
+    """Demo scripts in tour order (``names``: only these, in this order)."""
+    folder = default_demos_dir() if demos_dir is None else Path(demos_dir)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"no demos folder at {folder}: the tour runs the scripts of a source checkout's demos/ "
+            "folder; run it from a clone of the repository (pip install -e .) or pass --demos DIR"
+        )
+    found = {p.stem: p for p in folder.glob("*.py") if not p.name.startswith("_")}
+    if names is not None:
+        unknown = [n for n in names if n not in found]
+        if unknown:
+            raise ValueError(f"unknown demo(s) {', '.join(unknown)}; available: {', '.join(sorted(found))}")
+        return [found[n] for n in names]
+    ordered = [found[n] for n in DEMO_ORDER if n in found]
+    return ordered + sorted((p for n, p in found.items() if n not in DEMO_ORDER), key=lambda p: p.stem)
+
+
+def load_demo(path: Path) -> Any:
+    """Import a demo script as a module (its ``__main__`` block does not run)."""
+    spec = importlib.util.spec_from_file_location(f"tinygrad_edu_demo_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load demo {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for attr in ("TITLE", "run"):
+        if not hasattr(module, attr):
+            raise AttributeError(f"demo {path.name} has no {attr}; a demo defines TITLE and run(out)")
+    return module
+
+
+class _Tee(io.TextIOBase):
+    """Write to a buffer (for the summary) and, optionally, to the terminal too."""
+
+    def __init__(self, echo: Any | None) -> None:
+        self.buffer_ = io.StringIO()
+        self.echo = echo
+
+    def write(self, s: str) -> int:
+        self.buffer_.write(s)
+        if self.echo is not None:
+            self.echo.write(s)
+        return len(s)
+
+
+def run_demo(path: Path, out: Path, *, echo: Any | None = None) -> DemoResult:
+    """Run one demo in this process, capturing what it prints; errors are recorded, not raised."""
+    result = DemoResult(path.stem, path.stem)
+    tee = _Tee(echo)
+    start = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(tee):
+            module = load_demo(path)
+            result.title = str(module.TITLE)
+            print(f"== {result.title} ==")
+            result.pictures = list(module.run(out))
+        missing = [p.name for pic in result.pictures for p in pic.files(out) if not p.exists()]
+        if missing:
+            raise FileNotFoundError(f"demo {path.name} reported pictures it did not write: {missing}")
+    except Exception:  # one broken demo must not hide the others
+        result.error = traceback.format_exc()
+    result.seconds = time.perf_counter() - start
+    result.output = tee.buffer_.getvalue()
+    return result
+
+
+def _progress(items: list[Path], enabled: bool) -> Iterator[tuple[Path, Callable[[str], None]]]:
+    """Yield each demo with a function that shows its name on the progress bar."""
+    if not enabled:
+        for item in items:
+            yield item, lambda _name: None
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        for i, item in enumerate(items, 1):
+
+            def show(name: str, i: int = i) -> None:
+                print(f"[{i}/{len(items)}] {name}", file=sys.stderr, flush=True)
+
+            yield item, show
+        return
+    bar = tqdm(items, desc="tour", unit="demo", file=sys.stderr)
+    for item in bar:
+        yield item, lambda name: bar.set_postfix_str(name)
+    bar.close()
+
+
+def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str | Path | None = None,
+        progress: bool = True, verbose: bool = False, docs: str | Path | None = None) -> list[DemoResult]:
+    """Run the tour into ``out``: every demo, then ``index.html`` and ``summary.txt``.
+
+    ``demos`` picks some demos by name; ``verbose`` echoes what the demos print;
+    ``docs`` copies the key pictures there.  Returns one result per demo.
+    """
+    out_dir = Path(out)
+    paths = find_demos(None if demos_dir is None else Path(demos_dir), demos)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for path, show in _progress(paths, progress):
+        show(path.stem)
+        results.append(run_demo(path, out_dir, echo=sys.stdout if verbose else None))
+    names = [pic.name for r in results for pic in r.pictures]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"two demos wrote pictures with the same name: {', '.join(duplicates)}")
+    write_summary(out_dir, results)
+    write_gallery(out_dir, results)
+    if docs is not None:
+        copy_key_images(out_dir, Path(docs), results)
+    return results
+
+
+def copy_key_images(out: Path, docs: Path, results: Iterable[DemoResult]) -> list[Path]:
+    """Copy the PNG of every picture named in :data:`KEY_IMAGES` from ``out`` into ``docs``."""
+    produced = {pic.name for r in results for pic in r.pictures}
+    docs.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for name in KEY_IMAGES:
+        if name in produced:
+            target = docs / f"{name}.png"
+            shutil.copyfile(out / f"{name}.png", target)
+            copied.append(target)
+    return copied
+
+
+def write_summary(out: Path, results: Sequence[DemoResult]) -> Path:
+    """``summary.txt``: every demo's printed numbers, run time and status."""
+    total = sum(r.seconds for r in results)
+    failed = [r.name for r in results if r.error]
+    lines = [f"tinygrad_edu guided tour: {len(results)} demos, {total:.1f} s, "
+             + ("all succeeded" if not failed else f"FAILED: {', '.join(failed)}"), ""]
+    for r in results:
+        lines.append(f"--- {r.name} ({r.seconds:.2f} s){' FAILED' if r.error else ''}")
+        lines.append(r.output.rstrip())
+        if r.error:
+            lines.append(r.error.rstrip())
+        lines.append("")
+    path = out / "summary.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+_STYLE = """
+body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
+figure { margin: 1.2em 0; } img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { margin-top: 0.4em; line-height: 1.45; } figcaption b { display: block; }
+pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
+.error { color: #a00; } nav a { margin-right: 1em; } .small { color: #666; font-size: 0.9em; }
+"""
+
+
+def write_gallery(out: Path, results: Sequence[DemoResult]) -> Path:
+    """``index.html``: one section per demo, each picture with its caption; works offline."""
+    e = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             "<title>tinygrad_edu guided tour</title>", f"<style>{_STYLE}</style></head><body>",
+             "<h1>tinygrad_edu: the guided tour</h1>",
+             '<p class="small">Each picture was drawn from numbers the engine computed (every derivative '
+             "comes from <code>backward()</code>). Click a picture for the SVG version. The printed numbers "
+             "of each demo are under <i>numbers</i>; all of them are also in "
+             '<a href="summary.txt">summary.txt</a>.</p>', "<nav>"]
+    parts += [f'<a href="#{e(r.name)}">{e(r.title)}</a>' for r in results]
+    parts.append("</nav>")
+    for r in results:
+        parts.append(f'<section id="{e(r.name)}"><h2>{e(r.title)}</h2>')
+        parts.append(f'<p class="small">demo: <code>python demos/{e(r.name)}.py --out DIR</code> '
+                     f"({r.seconds:.1f} s)</p>")
+        if r.error:
+            parts.append(f'<p class="error">This demo failed:</p><pre class="error">{e(r.error)}</pre>')
+        for pic in r.pictures:
+            png, svg = f"{pic.name}.png", f"{pic.name}.svg"
+            link = svg if "svg" in pic.formats else png
+            parts.append(f'<figure><a href="{e(link)}"><img src="{e(png)}" alt="{e(pic.title)}"></a>'
+                         f"<figcaption><b>{e(pic.title)}</b>{e(pic.caption)}</figcaption></figure>")
+        parts.append(f"<details><summary>numbers</summary><pre>{e(r.output.rstrip())}</pre></details>")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    path = out / "index.html"
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return path
+
+
+def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """The tour's options (shared with ``tinygrad-edu tour``)."""
+    p = parser or argparse.ArgumentParser(prog="python -m tinygrad_edu.tour",
+                                          description="Run every demo and build an offline picture gallery.")
+    p.add_argument("--out", required=True, help="output folder (pictures, index.html, summary.txt)")
+    p.add_argument("--only", nargs="+", metavar="DEMO", help="run only these demos (by file stem)")
+    p.add_argument("--demos", metavar="DIR", help="folder of demo scripts (default: the checkout's demos/)")
+    p.add_argument("--docs", metavar="DIR", help="also copy the key pictures (PNG) into DIR")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("-v", "--verbose", action="store_true", help="echo what the demos print")
+    return p
+
+
+def main_from_args(args: argparse.Namespace) -> int:
+    """Run the tour for parsed arguments; prints where the gallery is. Exit 0, or 1 if a demo failed."""
+    try:
+        results = run(args.out, demos=args.only, demos_dir=args.demos, progress=not args.no_progress,
+                      verbose=args.verbose, docs=args.docs)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    n_pictures = sum(len(r.pictures) for r in results)
+    total = sum(r.seconds for r in results)
+    print(f"{len(results)} demos, {n_pictures} pictures in {total:.1f} s")
+    print(f"gallery: {out / 'index.html'}   numbers: {out / 'summary.txt'}")
+    failed = [r for r in results if r.error]
+    for r in failed:
+        print(f"demo {r.name} FAILED:\n{r.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tinygrad_edu.tour --out DIR [--only DEMO ...] [--docs DIR]``."""
+    return main_from_args(build_parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
