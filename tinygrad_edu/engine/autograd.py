@@ -78,37 +78,37 @@ def _propagate_floats(order: list[Value], write_grad: bool) -> None:
     """One backward pass on floats over ``order`` (root last, its ``_g`` seeded).
 
     For each node, from the output back: ``grad(input) += g * d(node)/d(input)``,
-    the product coming from the op's ``vjp`` rule in the registry.
+    the product coming from the op's ``vjp`` rule in the registry.  With
+    ``write_grad`` each node's total for this pass is then added to ``.grad``.
     """
     for node in reversed(order):
         g = node._g
+        op = node._op
+        if op is not None:
+            arity = op.arity
+            if arity == 2:
+                a = node._a
+                b = node._b
+                ga, gb = op.vjp(g, node.data, a.data, b.data)
+                a._g += ga
+                b._g += gb
+            elif arity == 1:
+                x = node._a
+                p = node._b
+                if p is None:
+                    (gx,) = op.vjp(g, node.data, x.data)
+                else:
+                    (gx,) = op.vjp(g, node.data, x.data, p)
+                x._g += gx
+            else:
+                ins = node._a
+                p = node._b
+                datas = [x.data for x in ins]
+                grads = op.vjp(g, node.data, *datas) if p is None else op.vjp(g, node.data, *datas, p)
+                for x, gx in zip(ins, grads):
+                    x._g += gx
         if write_grad:
             node.grad += g
-        op = node._op
-        if op is None:
-            continue
-        arity = op.arity
-        if arity == 2:
-            a = node._a
-            b = node._b
-            ga, gb = op.vjp(g, node.data, a.data, b.data)
-            a._g += ga
-            b._g += gb
-        elif arity == 1:
-            x = node._a
-            p = node._b
-            if p is None:
-                (gx,) = op.vjp(g, node.data, x.data)
-            else:
-                (gx,) = op.vjp(g, node.data, x.data, p)
-            x._g += gx
-        else:
-            ins = node._a
-            p = node._b
-            datas = [x.data for x in ins]
-            grads = op.vjp(g, node.data, *datas) if p is None else op.vjp(g, node.data, *datas, p)
-            for x, gx in zip(ins, grads):
-                x._g += gx
 
 
 def _propagate_values(order: list[Value], seed: Value) -> dict[Value, Value]:
