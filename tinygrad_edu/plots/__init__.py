@@ -22,13 +22,14 @@ Needs the ``viz`` extra (``pip install tinygrad_edu[viz]``).
 from tinygrad_edu.plots.activations import activation_curve, plot_activations, value_and_derivative
 from tinygrad_edu.plots.bce import plot_bce_eps, plot_bce_logit_gradient
 from tinygrad_edu.plots.figure import new_figure, save_figure
-from tinygrad_edu.plots.gradient_flow import layer_grad_means, plot_gradient_flow
+from tinygrad_edu.plots.gradient_flow import gradient_flow, layer_grad_means, plot_gradient_flow
 from tinygrad_edu.plots.neuron_experiment import activation_loss_experiment, plot_activation_loss_experiment
 from tinygrad_edu.plots.softmax import plot_softmax_jacobian, softmax_jacobian
+from tinygrad_edu.plots.training import decision_grid, plot_decision_boundary, plot_training
 
 __all__ = [
     "plot_activations", "plot_activation_loss_experiment", "plot_bce_eps", "plot_bce_logit_gradient",
-    "plot_gradient_flow", "plot_softmax_jacobian",
-    "activation_curve", "value_and_derivative", "activation_loss_experiment", "layer_grad_means",
-    "softmax_jacobian", "new_figure", "save_figure",
+    "plot_gradient_flow", "plot_softmax_jacobian", "plot_training", "plot_decision_boundary",
+    "activation_curve", "value_and_derivative", "activation_loss_experiment", "gradient_flow",
+    "layer_grad_means", "softmax_jacobian", "decision_grid", "new_figure", "save_figure",
 ]

@@ -15,11 +15,13 @@ The picture shows, for each layer l (1 = next to the input), the mean of
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Mapping, Sequence
-from typing import Any, Union
+from typing import Any, Union, cast
 
 from matplotlib.figure import Figure
 
+from tinygrad_edu.engine.value import Value
 from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure
 
 #: What :func:`plot_gradient_flow` accepts per series: a model whose layers hold
@@ -46,6 +48,30 @@ def layer_grad_means(model: Any) -> list[float]:
             raise ValueError(f"layer {i} of the model has no parameters")
         means.append(math.fsum(abs(p.grad) for p in params) / len(params))
     return means
+
+
+def gradient_flow(activation: str = "sigmoid", init: str = "xavier", *, depth: int = 10, width: int = 16,
+                  n_samples: int = 16, seed: int = 0) -> list[float]:
+    """Mean |grad| per layer of a fresh deep MLP after one backward pass of an MSE loss.
+
+    The net is ``nn.MLP(width, [width] * depth + [1], activation, init=init, seed=seed)``
+    (``depth`` hidden layers, then a linear output layer), fed ``n_samples``
+    standard-normal inputs with standard-normal targets, all drawn from ``seed``.
+    Returns one number per layer, input side first (``depth + 1`` numbers).
+    """
+    from tinygrad_edu import functional as F
+    from tinygrad_edu.nn import MLP
+
+    for name, v in (("depth", depth), ("width", width), ("n_samples", n_samples)):
+        if not isinstance(v, int) or v < 1:
+            raise ValueError(f"gradient_flow: {name} must be a positive int, got {v!r}")
+    rng = random.Random(seed)
+    xs = [[rng.gauss(0.0, 1.0) for _ in range(width)] for _ in range(n_samples)]
+    ys = [rng.gauss(0.0, 1.0) for _ in range(n_samples)]
+    model = MLP(width, [width] * depth + [1], activation=activation, init=init, seed=seed)
+    loss = cast(Value, F.mse_loss([model(x) for x in xs], ys))  # mean reduction: one Value
+    loss.backward()
+    return layer_grad_means(model)
 
 
 def _as_means(name: str, item: ModelOrGrads) -> list[float]:
@@ -80,7 +106,7 @@ def plot_gradient_flow(models_or_grads: Mapping[str, ModelOrGrads] | Sequence[Ma
                          "(or a list of such mappings, one per panel)")
     if titles is not None and len(titles) != len(panels):
         raise ValueError(f"got {len(titles)} titles for {len(panels)} panels")
-    fig = new_figure(5.5 * len(panels) + 0.5, 4.8)
+    fig = new_figure(max(7.0, 5.5 * len(panels) + 0.5), 4.8)
     fig.suptitle("Gradient flow: mean |dL/dp| of each layer's parameters (log scale)")
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for k, (ax, panel) in enumerate(zip(axes, panels)):

@@ -1,0 +1,79 @@
+"""``tg.grad`` and ``backward()``: the learners' notes' example, and what each one touches.
+
+x = 1, target y = 1, weight w = 2: the prediction is x·w = 2 and the mean
+squared error L = (x·w − y)² = 1, so dL/dw = 2(x·w − y)·x = 2.
+
+* ``tg.grad(L, w)`` returns 2 and leaves ``w.grad`` alone (like
+  ``torch.autograd.grad``);
+* ``L.backward()`` adds 2 to ``w.grad``, and a second call adds 2 more;
+* ``create_graph=True`` makes the gradient differentiable: d²L/dw² = 2x² = 2;
+* asking for the gradient with respect to a constant is an error that says
+  what to do, not a silent 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu.plots import new_figure
+from tinygrad_edu.tour import Picture, demo_main, save_picture
+
+TITLE = "autograd.grad and backward(): the notes' example"
+
+
+def loss_at(w: tg.Value, x: float = 1.0, y: float = 1.0) -> tg.Value:
+    """L(w) = mse(x·w, y) = (x·w − y)²."""
+    return F.mse_loss(x * w, y)
+
+
+def run(out: Path) -> list[Picture]:
+    w = tg.Value(2.0, label="w")
+    loss = loss_at(w)
+    (dw,) = tg.grad(loss, [w])
+    print(f"L = mse(x*w, y) with x = 1, w = 2, y = 1:  L = {loss.data}")
+    print(f"tg.grad(L, [w])  -> dL/dw = {dw.data}   (w.grad is still {w.grad})")
+    loss.backward()
+    print(f"L.backward()     -> w.grad = {w.grad}")
+    loss.backward()
+    print(f"L.backward() again -> w.grad = {w.grad}   (gradients add up: zero them between steps)")
+    w.grad = 0.0
+    first = tg.grad(loss_at(w), w, create_graph=True)
+    second = tg.grad(first, w)
+    print(f"create_graph=True: dL/dw = {first.data}, d2L/dw2 = {second.data}  (2x^2 = 2)")
+
+    x_const = tg.Value(1.0, label="x", requires_grad=False)
+    try:
+        tg.grad(F.mse_loss(x_const * w, 1.0), [x_const])
+    except ValueError as exc:
+        print(f"grad w.r.t. a constant: ValueError: {exc}")
+    try:
+        tg.grad(tg.Value(3.0, requires_grad=False) * 2.0, [w])
+    except ValueError as exc:
+        print(f"grad of a constant output: ValueError: {exc}")
+
+    ws = [i / 20.0 for i in range(-10, 71)]
+    fig = new_figure(7.5, 4.8)
+    ax = fig.add_subplot()
+    ax.plot(ws, [loss_at(tg.Value(v)).data for v in ws], lw=2, label="L(w) = (x·w − y)²")
+    ax.plot([1.0, 3.0], [loss.data + dw.data * (v - 2.0) for v in (1.0, 3.0)], color="#d62728", lw=2,
+            label=f"tangent at w = 2, slope tg.grad = {dw.data:g}")
+    ax.plot([2.0], [loss.data], "o", color="#d62728")
+    ax.annotate(f"w = 2: L = {loss.data:g}, dL/dw = {dw.data:g}, d²L/dw² = {second.data:g}", (2.0, loss.data),
+                xytext=(2.05, -0.6), arrowprops={"arrowstyle": "->"})
+    ax.set_xlabel("weight w   (x = 1, target y = 1)")
+    ax.set_ylabel("loss L")
+    ax.set_title("The gradient is the slope of the loss: tg.grad(L, w) at w = 2")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    return [save_picture(
+        fig, out, "autograd_grad", "tg.grad is the slope of the loss",
+        "The loss of the notes' example, L(w) = (x·w − y)² with x = 1 and y = 1, as a function of the "
+        "weight. At w = 2 the engine's tg.grad(L, w) = 2 is the slope of the red tangent, and "
+        "tg.grad(tg.grad(L, w, create_graph=True), w) = 2 its curvature. tg.grad returns the numbers "
+        "without touching w.grad; backward() adds them into w.grad instead (twice if called twice).")]
+
+
+if __name__ == "__main__":
+    raise SystemExit(demo_main(run, TITLE))

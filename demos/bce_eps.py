@@ -1,0 +1,50 @@
+"""The eps inside the log of binary cross-entropy: 1e-4, 1e-8 or 1e-12?
+
+L = −[y ln(p + ε) + (1 − y) ln(1 − p + ε)].  Without ε a confidently wrong
+prediction (p = 0 for y = 1) gives ln 0.  With ε the loss there is −ln ε and
+dL/dp = −1/ε: finite, but the smaller ε, the larger the step it causes.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu.plots import plot_bce_eps
+from tinygrad_edu.tour import Picture, demo_main, save_picture
+
+TITLE = "BCE: the eps inside the log"
+EPS = (1e-4, 1e-8, 1e-12)
+
+
+def run(out: Path) -> list[Picture]:
+    print("target y = 1, prediction p = 0 (confidently wrong):")
+    print(f"{'eps':>8} {'loss = -ln(eps)':>16} {'dL/dp = -1/eps':>15}")
+    for eps in EPS:
+        p = tg.Value(0.0, label="p")
+        loss = F.binary_cross_entropy(p, 1.0, eps=eps)
+        loss.backward()
+        print(f"{eps:>8.0e} {loss.data:>16.4f} {p.grad:>15.4g}")
+    try:
+        F.binary_cross_entropy(tg.Value(0.0), 1.0, eps=0.0)
+    except tg.DomainError as exc:
+        print(f"eps = 0: {type(exc).__name__}: {exc}")
+    print("target y = 1, prediction p = 1 (right): loss = -ln(1 + eps), slightly below 0:")
+    for eps in EPS:
+        print(f"{eps:>8.0e} {-math.log1p(eps):>16.3g}")
+    print("eps = 1e-16 is below the spacing of floats near 1 (2.2e-16): 1.0 + 1e-16 == 1.0 is",
+          1.0 + 1e-16 == 1.0)
+    fig = plot_bce_eps(EPS)
+    return [save_picture(
+        fig, out, "bce_eps", "Binary cross-entropy with ε inside the log",
+        "Left: target 1 and a prediction p going to 0; right: target 0 and p going to 1 — both confidently "
+        "wrong. Top: the loss; bottom: |dL/dp| from backward(), both on log axes. The dashed line is the "
+        "exact loss without ε, which grows without bound (ln 0 = −∞). Each ε caps the loss at −ln ε "
+        "(9.2, 18.4, 27.6) and the gradient at 1/ε (1e4, 1e8, 1e12): a small ε keeps the loss exact "
+        "down to tiny p, but lets one saturated wrong prediction produce a huge gradient step.")]
+
+
+if __name__ == "__main__":
+    raise SystemExit(demo_main(run, TITLE))
