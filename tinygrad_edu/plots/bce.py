@@ -19,30 +19,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from matplotlib.figure import Figure
 
+import tinygrad_edu.functional as F
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.plots.figure import SERIES_COLORS, linspace, logspace, new_figure
 
 
 def bce_eps_loss(p: Value | float, y: float, eps: float) -> Value:
-    """L = −[y·ln(p + ε) + (1 − y)·ln(1 − p + ε)] built from Values (terms with weight 0 left out).
+    """L = −[y·ln(p + ε) + (1 − y)·ln(1 − p + ε)]: ``F.binary_cross_entropy`` of one prediction.
 
     >>> round(bce_eps_loss(0.0, 1.0, 1e-8).data, 4)     # −ln(1e-8)
     18.4207
     """
-    if not 0.0 <= y <= 1.0:
-        raise ValueError(f"BCE target y must be in [0, 1], got {y}")
-    if not eps >= 0.0:
-        raise ValueError(f"eps must be >= 0, got {eps}")
-    pv = p if isinstance(p, Value) else Value(float(p))
-    terms = []
-    if y != 0.0:
-        terms.append(y * (pv + eps).log())
-    if y != 1.0:
-        terms.append((1.0 - y) * (1.0 - pv + eps).log())
-    return -(terms[0] if len(terms) == 1 else terms[0] + terms[1])
+    return cast(Value, F.binary_cross_entropy(p, y, eps=eps))
 
 
 def bce_eps_point(p: float, y: float, eps: float) -> tuple[float, float]:

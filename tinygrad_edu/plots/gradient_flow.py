@@ -21,7 +21,9 @@ from typing import Any, Union, cast
 
 from matplotlib.figure import Figure
 
+import tinygrad_edu.functional as F
 from tinygrad_edu.engine.value import Value
+from tinygrad_edu.nn import MLP
 from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure
 
 #: What :func:`plot_gradient_flow` accepts per series: a model whose layers hold
@@ -59,9 +61,6 @@ def gradient_flow(activation: str = "sigmoid", init: str = "xavier", *, depth: i
     standard-normal inputs with standard-normal targets, all drawn from ``seed``.
     Returns one number per layer, input side first (``depth + 1`` numbers).
     """
-    from tinygrad_edu import functional as F
-    from tinygrad_edu.nn import MLP
-
     for name, v in (("depth", depth), ("width", width), ("n_samples", n_samples)):
         if not isinstance(v, int) or v < 1:
             raise ValueError(f"gradient_flow: {name} must be a positive int, got {v!r}")

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from matplotlib.figure import Figure
 
+import tinygrad_edu.functional as F
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure
 
@@ -54,8 +56,9 @@ class NeuronRun:
 def neuron_loss(w: Value, x: float, y: float, activation: str, loss: str) -> Value:
     """L(w) for one neuron: a = f(w·x), then BCE or squared error against y.
 
-    BCE: L = −[y ln a + (1 − y) ln(1 − a)] (a term whose weight is 0 is left out,
-    so y = 1 needs only a > 0).  MSE of one sample: L = (a − y)².
+    BCE: L = −[y ln a + (1 − y) ln(1 − a)] (``F.binary_cross_entropy`` with eps = 0,
+    the exact form; a term whose weight is 0 is left out, so y = 1 needs only a > 0).
+    MSE of one sample: L = (a − y)² (``F.mse_loss``).
 
     >>> neuron_loss(Value(-2.0), 1.0, 1.0, "relu", "mse").data     # (relu(−2) − 1)² = 1
     1.0
@@ -64,17 +67,9 @@ def neuron_loss(w: Value, x: float, y: float, activation: str, loss: str) -> Val
         raise ValueError(f"unknown activation {activation!r}; choose from {', '.join(_ACT)}")
     a = _ACT[activation](w * x)
     if loss == "mse":
-        return (a - y) ** 2
+        return cast(Value, F.mse_loss(a, y))
     if loss == "bce":
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"BCE needs a target y in [0, 1], got {y}")
-        terms = []
-        if y != 0.0:
-            terms.append(y * a.log())
-        if y != 1.0:
-            terms.append((1.0 - y) * (1.0 - a).log())
-        total = terms[0] if len(terms) == 1 else terms[0] + terms[1]
-        return -total
+        return cast(Value, F.binary_cross_entropy(a, y, eps=0.0))
     raise ValueError(f"unknown loss {loss!r}; choose 'bce' or 'mse'")
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
+import tinygrad_edu.functional as F
 from tinygrad_edu.checking.numeric import jacobian
 from tinygrad_edu.plots.figure import new_figure
 
@@ -28,8 +29,6 @@ def softmax_jacobian(xs: Sequence[float]) -> list[list[float]]:
     >>> [[round(v, 6) for v in row] for row in J]
     [[0.25, -0.25], [-0.25, 0.25]]
     """
-    from tinygrad_edu import functional as F
-
     values = [float(x) for x in xs]
     if len(values) < 2 or not all(math.isfinite(v) for v in values):
         raise ValueError(f"softmax_jacobian needs at least 2 finite numbers, got {list(xs)!r}")
@@ -41,8 +40,6 @@ def plot_softmax_jacobian(xs: Sequence[float] = (0.7066, 0.4845, 0.3603)) -> Fig
 
     The default input is the learners' notes' example (softmax ≈ 0.399, 0.319, 0.282).
     """
-    from tinygrad_edu import functional as F
-
     jac = softmax_jacobian(xs)
     s = [v.data for v in F.softmax([float(x) for x in xs])]
     n = len(jac)
