@@ -1,0 +1,198 @@
+"""The ``tinygrad-edu`` command (also ``python -m tinygrad_edu``).
+
+Subcommands:
+
+* ``graph`` - render a math expression typed on the command line: its graph
+  with every local derivative on the edges (svg, png, pdf or dot), the chain
+  rule as text (``--explain``), and a step-through page of the backward pass
+  (``--html``).  The expression is parsed safely (:mod:`tinygrad_edu.viz.expr`),
+  never evaluated as Python.
+
+Adding a subcommand is one small function: write ``_name_command(sub)`` that
+calls ``sub.add_parser(...)``, declares its arguments and sets
+``run=<function taking the parsed args and returning an exit status>`` with
+``set_defaults``, then append it to :data:`COMMANDS`.
+
+Exit status: 0 on success, 2 for bad input (a refused expression, a malformed
+``--set``, a math domain error, a graph over the size cap), 1 when the
+environment fails (Graphviz missing, a file that cannot be written).  Errors
+are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tinygrad_edu.errors import TinygradEduError
+
+
+class UsageError(TinygradEduError, ValueError):
+    """Bad command-line input (exit status 2)."""
+
+
+#: Something that adds one subcommand to the ``add_subparsers()`` object it is given.
+Command = Callable[[Any], None]
+
+GRAPH_EXAMPLES = """\
+examples:
+  tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0 -o neuron.svg
+  tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0 --explain
+  tinygrad-edu graph "x*x + x" --set x=3 --html steps.html
+  tinygrad-edu graph "tanh(w1*x1 + w2*x2 + b)" --set x1=2 x2=0 w1=-3 w2=1 b=6.88 -o neuron.png
+  tinygrad-edu graph "log(1 + exp(-(y*z)))" --set y=1 z=0.5 -o loss.pdf --color-by-grad
+
+The expression may use numbers, the names given with --set, + - * / **, unary
+minus and calls to the registry's functions (exp, log, sqrt, tanh, sigmoid,
+relu, leaky_relu(x, slope), pow(x, p), sum(...), ...). Nothing else is accepted:
+it is parsed, checked and computed by tinygrad_edu, never run as Python.
+An expression that starts with '-' needs a space or parentheses: "(-x)*2".
+Without -o, --explain or --html the graph's DOT source is printed."""
+
+
+def _parse_set(items: Sequence[str]) -> dict[str, float]:
+    """``["x=1", "w=2"]`` -> ``{"x": 1.0, "w": 2.0}``; UsageError (one line) on anything else."""
+    values: dict[str, float] = {}
+    for item in items:
+        name, eq, number = item.partition("=")
+        name = name.strip()
+        if not eq or not name:
+            raise UsageError(f"--set expects NAME=NUMBER pairs such as x=1.5, got {item!r} "
+                             "(put the expression before --set)")
+        if not name.isidentifier():
+            raise UsageError(f"--set {item!r}: {name!r} is not a valid variable name (letters, digits, _)")
+        try:
+            value = float(number)
+        except ValueError:
+            raise UsageError(f"--set {item!r}: {number!r} is not a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"--set {item!r}: the value must be a finite number")
+        if name in values:
+            raise UsageError(f"--set gives {name!r} twice")
+        values[name] = value
+    return values
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    from tinygrad_edu.viz.expr import parse_expression
+    from tinygrad_edu.viz.graph import draw_graph, render_graph
+
+    variables = _parse_set(args.set)
+    root, leaves = parse_expression(args.expression, variables)
+    unused = sorted(set(variables) - set(leaves))
+    if unused:
+        print(f"note: {', '.join(unused)} set but not used in the expression", file=sys.stderr)
+    if not root.is_leaf:
+        root.label = args.label
+    if not args.no_backward:
+        root.backward()
+    opts: dict[str, Any] = {"rankdir": args.rankdir, "show_local_grads": not args.no_local_grads,
+                            "color_by_grad": args.color_by_grad, "max_nodes": args.max_nodes}
+    draw_graph(root, **opts)  # refuses an over-size graph before any file is written
+    if args.output:
+        path = render_graph(root, args.output, **opts)
+        print(f"wrote {path}")
+    if args.html:
+        from tinygrad_edu.viz.html import render_backward_html
+
+        path = render_backward_html(root, args.html, max_nodes=args.max_nodes, rankdir=args.rankdir)
+        print(f"wrote {path}")
+    if args.explain:
+        from tinygrad_edu.viz.explain import explain
+
+        print(explain(root))
+    if not (args.output or args.html or args.explain):
+        print(draw_graph(root, **opts).source)
+    return 0
+
+
+def _graph_command(sub: Any) -> None:
+    from tinygrad_edu.viz.graph import RANKDIRS
+
+    p = sub.add_parser(
+        "graph",
+        help="draw an expression's graph and chain rule",
+        description="Draw the computation graph of EXPRESSION with each edge labelled by its local "
+                    "derivative, after a backward pass from the output.",
+        epilog=GRAPH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("expression", help='e.g. "sigmoid(w*x + b)" (quote it for the shell)')
+    p.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=NUMBER",
+                   help="values of the expression's variables, e.g. --set x=1 w=2 b=0")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the graph to FILE; the suffix picks the format: .svg .png .pdf .dot")
+    p.add_argument("--explain", action="store_true", help="print the chain rule path by path")
+    p.add_argument("--html", metavar="FILE", help="write a step-through page of the backward pass")
+    p.add_argument("--label", default="y", help="name of the expression's result (default: y)")
+    p.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: LR)")
+    p.add_argument("--color-by-grad", action="store_true", help="shade boxes by |grad| (log scale)")
+    p.add_argument("--no-local-grads", action="store_true", help="leave the edges unlabelled")
+    p.add_argument("--no-backward", action="store_true", help="draw before any backward pass (grads 0)")
+    p.add_argument("--max-nodes", type=int, default=500, metavar="N",
+                   help="refuse graphs with more than N Values (default: 500)")
+    p.set_defaults(run=_run_graph)
+
+
+#: Every subcommand, in the order ``--help`` lists them.
+COMMANDS: list[Command] = [_graph_command]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand of :data:`COMMANDS`."""
+    from tinygrad_edu import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="tinygrad-edu",
+        description="tinygrad_edu: see the chain rule of a scalar autodiff engine.",
+        epilog='example: tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0 -o neuron.svg\n'
+               "run 'tinygrad-edu COMMAND --help' for a command's options and examples",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tinygrad-edu {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status.
+
+    >>> main(["graph", "x*x", "--set", "x=3", "--explain"])
+    y = x × x = 9.0000
+    with x = 3.0000
+    local derivatives (from the ops registry):
+      ×  f(a, b) = a · b:  ∂f/∂a = b, ∂f/∂b = a
+    <BLANKLINE>
+    dy/dx = sum over 2 paths, as x is used more than once:
+      dy/dx (argument 1) = 3.0000
+      dy/dx (argument 2) = 3.0000
+      dy/dx = 3.0000 + 3.0000 = 6.0000
+    0
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    prefix = f"{parser.prog} {args.command}: error:"
+    try:
+        status: int = args.run(args)
+    except (ValueError, ArithmeticError, TypeError) as exc:  # bad input: a refused expression, log(-1), ...
+        print(f"{prefix} {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except (TinygradEduError, OSError, ImportError) as exc:  # the environment: no Graphviz, a full disk, ...
+        print(f"{prefix} {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{prefix} interrupted", file=sys.stderr)
+        return 130
+    return status

@@ -1,0 +1,321 @@
+"""A self-contained HTML page that steps through the backward pass node by node.
+
+Backpropagation visits the nodes in reverse topological order - the output
+first, each node only after every node that uses it - so that when a node is
+visited its gradient is final.  It then passes the gradient on to each input:
+
+    grad(input) += grad(node) × ∂node/∂input
+
+:func:`render_backward_html` lays the graph out once with Graphviz and writes
+one HTML file holding that SVG, the frames of the backward pass as JSON and a
+few lines of JavaScript.  Frame 0 shows the forward pass with only the seed
+``grad(output) = 1``; each following frame takes one node, highlights it, the
+edges to its inputs and the gradients it just updated, and prints the
+chain-rule line of every update; the last frame shows every gradient.
+Previous / next / play buttons (and the arrow keys, Home, End and the space
+bar) move between frames.  The page loads nothing from anywhere: no network,
+no external script, style or font.
+
+The gradients on the page come from the page's own backward pass over the
+registry's local derivatives, so the page is the same whether or not
+``backward()`` has been called, and ``.grad`` is left alone.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinygrad_edu.engine.value import Value
+from tinygrad_edu.viz.errors import check_size
+from tinygrad_edu.viz.graph import build_digraph, run_dot, write_atomic
+from tinygrad_edu.viz.labels import fixed_number, node_names, op_text
+from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
+
+
+def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
+    """The frames of a backward pass over ``order`` (a walk, output last).
+
+    Each frame is a dict: ``title``; ``lines`` (the chain-rule lines);
+    ``set`` (``[node index, gradient text]`` pairs updated in this frame);
+    ``active`` (the node being visited), ``updated`` (inputs whose gradient
+    changed) and ``edges`` (ids of the edges used), for highlighting.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.Value(3.0, label="x")
+    >>> y = (x * 2.0).exp(); y.label = "y"
+    >>> frames = backward_frames(walk(y))
+    >>> [f["title"] for f in frames]   # doctest: +NORMALIZE_WHITESPACE
+    ['Start: the forward pass has computed every value; seed grad(y) = dy/dy = 1',
+     'Step 1 of 2: visit y = exp(u1)', 'Step 2 of 2: visit u1 = x × 2',
+     'Done: every gradient is final']
+    >>> frames[2]["lines"][1]        # grad(u1) = e⁶ = 403.4288, ∂u1/∂x = 2
+    'grad(x) += grad(u1) × ∂u1/∂x = 403.4288 × 2.0000 = 806.8576'
+    """
+    names = node_names(order)
+    index = {id(v): i for i, v in enumerate(order)}
+    root = order[-1]
+    rname = names[id(root)]
+    running: dict[int, float] = {id(v): 0.0 for v in order if v.requires_grad}
+    touched: set[int] = {id(root)}
+    running[id(root)] = 1.0
+    frames: list[dict[str, Any]] = [{
+        "title": (f"Start: the forward pass has computed every value; "
+                  f"seed grad({rname}) = d{rname}/d{rname} = 1"),
+        "lines": [
+            "Backpropagation now visits the nodes from the output back to the inputs. "
+            "When a node is visited its gradient is final, and it adds "
+            "grad(node) × ∂node/∂input to the gradient of each of its inputs.",
+        ],
+        "set": [[len(order) - 1, fixed_number(1.0)]],
+        "active": [len(order) - 1], "updated": [len(order) - 1], "edges": [],
+    }]
+    inner = [v for v in reversed(order) if not v.is_leaf]
+    for step, node in enumerate(inner, start=1):
+        i = index[id(node)]
+        name = names[id(node)]
+        g = running[id(node)]
+        spec = node.op_spec
+        assert spec is not None
+        lines = [f"{name} = {op_text(node, names)};  grad({name}) = {fixed_number(g)} is final.  "
+                 f"Local derivative of {spec.symbol}: {spec.derivative}"]
+        updates: list[list[Any]] = []
+        updated: list[int] = []
+        for x, d in zip(node.inputs, local_derivatives(node)):
+            xname = names[id(x)]
+            if not x.requires_grad:
+                lines.append(f"{xname} is a constant: it needs no gradient")
+                continue
+            contrib = g * d
+            before = running[id(x)]
+            running[id(x)] = before + contrib
+            line = (f"grad({xname}) += grad({name}) × ∂{name}/∂{xname} = "
+                    f"{fixed_number(g)} × {fixed_number(d)} = {fixed_number(contrib)}")
+            if id(x) in touched:
+                line += (f"   → grad({xname}) = {fixed_number(before)} + {fixed_number(contrib)}"
+                         f" = {fixed_number(running[id(x)])}")
+            touched.add(id(x))
+            lines.append(line)
+            updates.append([index[id(x)], fixed_number(running[id(x)])])
+            updated.append(index[id(x)])
+        frames.append({
+            "title": f"Step {step} of {len(inner)}: visit {name} = {op_text(node, names)}",
+            "lines": lines, "set": updates, "active": [i], "updated": updated,
+            "edges": [f"e{i}_{k}" for k in range(len(node.inputs))],
+        })
+    leaves = [v for v in order if v.is_leaf and v.requires_grad]
+    frames.append({
+        "title": "Done: every gradient is final",
+        "lines": [f"d{rname}/d{names[id(v)]} = grad({names[id(v)]}) = {fixed_number(running[id(v)])}"
+                  for v in leaves],
+        "set": [], "active": [], "updated": [index[id(v)] for v in leaves], "edges": [],
+    })
+    return frames
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.2rem;
+       color: #111827; background: #fff; }
+h1 { font-size: 1.25rem; margin: 0 0 .4rem 0; }
+p.intro { color: #4b5563; margin: 0 0 .8rem 0; max-width: 60rem; }
+#controls { display: flex; gap: .4rem; align-items: center; margin: .5rem 0; flex-wrap: wrap; }
+#controls button { font-size: 1rem; padding: .25rem .7rem; cursor: pointer; }
+#counter { margin-left: .6rem; font-variant-numeric: tabular-nums; color: #374151; }
+#step-title { font-weight: 600; margin: .6rem 0 .3rem 0; }
+#lines { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .9rem;
+         background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 6px; padding: .5rem .8rem;
+         white-space: pre-wrap; min-height: 3.5rem; }
+#graph { margin-top: .8rem; overflow: auto; border: 1px solid #e5e7eb; border-radius: 6px; padding: .4rem; }
+#graph svg { max-width: 100%; height: auto; }
+.node.active polygon, .node.active ellipse { stroke: #dc2626; stroke-width: 3px; }
+.node.updated polygon { stroke: #2563eb; stroke-width: 2.5px; }
+text.grad-updated { fill: #dc2626; font-weight: bold; }
+.edge.hl path { stroke: #dc2626; stroke-width: 2.5px; }
+.edge.hl polygon { fill: #dc2626; stroke: #dc2626; }
+.edge.hl text { fill: #dc2626; font-weight: bold; }
+.legend { color: #6b7280; font-size: .85rem; margin-top: .4rem; }
+"""
+
+_JS = """
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("frames-data").textContent);
+  var frames = data.frames, current = 0, timer = null;
+  var gradText = {};
+  data.grad_nodes.forEach(function (i) {
+    var g = document.getElementById("v" + i);
+    if (!g) { return; }
+    var texts = g.querySelectorAll("text"), found = null;
+    for (var k = 0; k < texts.length; k++) {
+      if (texts[k].textContent.indexOf("grad ") === 0) { found = texts[k]; }
+    }
+    if (found) {
+      found.classList.add("grad-cell");
+      found.setAttribute("data-node", String(i));
+      gradText[i] = found;
+    }
+  });
+  function byId(id) { return document.getElementById(id); }
+  function clearMarks() {
+    ["active", "updated", "hl"].forEach(function (c) {
+      Array.prototype.forEach.call(document.querySelectorAll("." + c), function (el) {
+        el.classList.remove(c);
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".grad-updated"), function (el) {
+      el.classList.remove("grad-updated");
+    });
+  }
+  function show(k) {
+    k = Math.max(0, Math.min(frames.length - 1, k));
+    current = k;
+    var state = {};
+    for (var j = 0; j <= k; j++) {
+      frames[j].set.forEach(function (p) { state[p[0]] = p[1]; });
+    }
+    Object.keys(gradText).forEach(function (i) {
+      gradText[i].textContent = "grad " + (state.hasOwnProperty(i) ? state[i] : "\\u2014");
+    });
+    clearMarks();
+    var f = frames[k];
+    f.active.forEach(function (i) {
+      [byId("v" + i), byId("v" + i + "_op")].forEach(function (el) {
+        if (el) { el.classList.add("active"); }
+      });
+    });
+    f.updated.forEach(function (i) {
+      var el = byId("v" + i);
+      if (el) { el.classList.add("updated"); }
+      if (gradText[i]) { gradText[i].classList.add("grad-updated"); }
+    });
+    f.edges.forEach(function (id) { var el = byId(id); if (el) { el.classList.add("hl"); } });
+    byId("step-title").textContent = f.title;
+    var box = byId("lines");
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    f.lines.forEach(function (line) {
+      var div = document.createElement("div");
+      div.textContent = line;
+      box.appendChild(div);
+    });
+    byId("counter").textContent = "frame " + k + " / " + (frames.length - 1);
+    byId("first").disabled = byId("prev").disabled = (k === 0);
+    byId("next").disabled = byId("last").disabled = (k === frames.length - 1);
+    document.body.setAttribute("data-frame", String(k));
+    if (k === frames.length - 1) { stop(); }
+  }
+  function stop() {
+    if (timer !== null) { clearInterval(timer); timer = null; }
+    byId("play").textContent = "\\u25b6 play";
+    document.body.setAttribute("data-playing", "false");
+  }
+  function play() {
+    if (timer !== null) { stop(); return; }
+    if (current === frames.length - 1) { show(0); }
+    byId("play").textContent = "\\u23f8 pause";
+    document.body.setAttribute("data-playing", "true");
+    timer = setInterval(function () { show(current + 1); }, Number(byId("speed").value));
+  }
+  byId("first").onclick = function () { stop(); show(0); };
+  byId("prev").onclick = function () { stop(); show(current - 1); };
+  byId("next").onclick = function () { stop(); show(current + 1); };
+  byId("last").onclick = function () { stop(); show(frames.length - 1); };
+  byId("play").onclick = play;
+  byId("speed").onchange = function () { if (timer !== null) { stop(); play(); } };
+  document.addEventListener("keydown", function (e) {
+    if (e.target && e.target.tagName === "SELECT") { return; }
+    if (e.key === "ArrowRight") { stop(); show(current + 1); }
+    else if (e.key === "ArrowLeft") { stop(); show(current - 1); }
+    else if (e.key === "Home") { stop(); show(0); }
+    else if (e.key === "End") { stop(); show(frames.length - 1); }
+    else if (e.key === " ") { e.preventDefault(); play(); }
+    else { return; }
+  });
+  show(0);
+})();
+"""
+
+
+def _script_json(obj: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    return (json.dumps(obj, ensure_ascii=False).replace("&", "\\u0026").replace("<", "\\u003c")
+            .replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", title: str | None = None) -> str:
+    """The step-through page of ``root``'s backward pass, as an HTML string (see the module docstring)."""
+    order = walk(root)
+    check_size(len(order), max_nodes, "the step-through page")
+    if not root.requires_grad:
+        raise ValueError(
+            "render_backward_html() needs an output that requires grad; this one was made from constants, "
+            "detached values or under no_grad(), so there is no backward pass to show"
+        )
+    names = node_names(order)
+    frames = backward_frames(order)
+    svg = run_dot(build_digraph(order, grads=adjoints(order), number=fixed_number, rankdir=rankdir).source,
+                  "svg").decode("utf-8")
+    svg = svg[svg.index("<svg"):]
+    heading = title if title is not None else f"Backward pass of {names[id(root)]}, node by node"
+    payload = {
+        "frames": frames,
+        "grad_nodes": [i for i, v in enumerate(order) if v.requires_grad],
+    }
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(heading)}</title>
+<style>{_CSS}</style>
+</head>
+<body data-frame="0" data-playing="false">
+<h1>{html.escape(heading)}</h1>
+<p class="intro">Each step visits one node, output first. Its gradient is final by then, and the
+chain rule passes it on: grad(input) += grad(node) &times; &part;node/&part;input, where the local
+derivative &part;node/&part;input is the number on the edge.</p>
+<div id="controls">
+<button id="first" type="button" title="first frame (Home)">&laquo; first</button>
+<button id="prev" type="button" title="previous frame (&larr;)">&#x25c0; prev</button>
+<button id="play" type="button" title="play / pause (space)">&#x25b6; play</button>
+<button id="next" type="button" title="next frame (&rarr;)">next &#x25b6;</button>
+<button id="last" type="button" title="last frame (End)">last &raquo;</button>
+<label>speed <select id="speed"><option value="400">fast</option>
+<option value="1000" selected>normal</option><option value="2000">slow</option></select></label>
+<span id="counter"></span>
+</div>
+<div id="step-title"></div>
+<div id="lines"></div>
+<div id="graph">{svg}</div>
+<div class="legend">Red outline: the node being visited and its edges. Blue outline and red numbers:
+gradients that this step changed. &mdash; : gradient not reached yet.</div>
+<script type="application/json" id="frames-data">{_script_json(payload)}</script>
+<script>{_JS}</script>
+</body>
+</html>
+"""
+
+
+def render_backward_html(
+    root: Value,
+    path: str | os.PathLike[str],
+    *,
+    max_nodes: int = 200,
+    rankdir: str = "LR",
+    title: str | None = None,
+) -> Path:
+    """Write one offline HTML page that steps through ``root``'s backward pass; returns the path.
+
+    Frames: the forward values with the seed grad(root) = 1, then one frame
+    per op node in reverse topological order (that node, its edges, the
+    gradients it updates and one chain-rule line per update), and a last frame
+    with every gradient.  Needs Graphviz's ``dot`` for the layout; graphs with
+    more than ``max_nodes`` Values are refused (one frame per node gets long).
+    ``.grad`` is not touched.
+    """
+    target = Path(path)
+    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title)
+    write_atomic(target, page.encode("utf-8"))
+    return target

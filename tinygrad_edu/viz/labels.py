@@ -1,0 +1,186 @@
+"""Text for pictures and explanations: numbers, names and safely escaped labels.
+
+Three small jobs, shared by the graph renderer, :func:`explain` and the
+step-through page so that all three call a node by the same name and print its
+numbers the same way:
+
+* **numbers** - :func:`short_number` for the boxes of a picture (4 significant
+  digits, ``0.8808``) and :func:`fixed_number` for chain-rule arithmetic
+  (4 decimals, ``0.1050``, switching to ``1.2340e-07`` for tiny or huge values
+  so that a vanishing gradient never prints as a misleading ``0.0000``);
+* **names** - :func:`node_names` gives every Value in a graph a unique name:
+  its ``label`` when it has one, otherwise ``u1, u2, ...`` in topological order
+  (constants are named by their number, an unlabelled output ``out``);
+* **escaping** - :func:`html_text` turns any string into text that is safe inside
+  a Graphviz HTML-like label: markup characters become entities, backslashes are
+  doubled (Graphviz expands ``\\N``, ``\\G``, ... even inside HTML labels), and
+  characters XML cannot carry - control characters, lone surrogates,
+  non-characters - are shown as visible ``\\xNN`` / ``\\uNNNN`` escapes.  A label
+  therefore renders literally and can never inject DOT or SVG.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import unicodedata
+from collections.abc import Sequence
+
+from tinygrad_edu.engine.value import Value
+
+#: Unicode categories shown as escapes: control, format, surrogate, private use,
+#: unassigned, line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+#: Longest label drawn in a box before it is shortened with an ellipsis.
+MAX_LABEL_CHARS = 40
+
+
+def short_number(x: float, digits: int = 4) -> str:
+    """``x`` with ``digits`` significant digits, for the boxes of a picture.
+
+    >>> short_number(0.88079707), short_number(2.0), short_number(-1.5e-9)
+    ('0.8808', '2', '-1.5e-09')
+    """
+    if x == 0.0:
+        return "0"  # also turns -0.0 into 0
+    return f"{x:.{digits}g}"
+
+
+def fixed_number(x: float, decimals: int = 4) -> str:
+    """``x`` with ``decimals`` decimals, or in scientific notation when tiny or huge.
+
+    Used for chain-rule arithmetic, where columns of numbers are compared.
+
+    >>> fixed_number(0.10499358), fixed_number(1.0), fixed_number(3e-7), fixed_number(0.0)
+    ('0.1050', '1.0000', '3.0000e-07', '0.0000')
+    """
+    if x == 0.0:
+        return f"{0.0:.{decimals}f}"
+    if math.isfinite(x) and 10.0 ** (-decimals + 1) <= abs(x) < 1e6:
+        return f"{x:.{decimals}f}"
+    return f"{x:.{decimals}e}"
+
+
+def visible_text(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
+    """``text`` with invisible or XML-illegal characters shown as escapes, shortened to ``max_chars``.
+
+    >>> visible_text("a\\tb\\x00c")
+    'a\\\\tb\\\\x00c'
+    >>> visible_text("x" * 50, max_chars=10)
+    'xxxxxxxxx…'
+    """
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\t":
+            out.append("\\t")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif unicodedata.category(ch) in _HIDDEN_CATEGORIES or code in (0xFFFE, 0xFFFF):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
+                       else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    shown = "".join(out)
+    if len(shown) > max_chars:
+        shown = shown[: max_chars - 1] + "…"
+    return shown
+
+
+def html_text(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
+    """``text`` escaped for a Graphviz HTML-like label; it renders literally.
+
+    >>> html_text('<b> & "q" \\\\N')
+    '&lt;b&gt; &amp; &quot;q&quot; \\\\\\\\N'
+    """
+    return html.escape(visible_text(text, max_chars), quote=True).replace("\\", "\\\\")
+
+
+def node_names(order: Sequence[Value]) -> dict[int, str]:
+    """A unique display name for every Value of ``order`` (topological, output last), keyed by ``id``.
+
+    A labelled Value keeps its label (a repeated label gets ``#2``, ``#3``, ...);
+    an unlabelled constant is named by its number; other unlabelled Values get
+    ``u1, u2, ...`` in order, and an unlabelled output is called ``out``.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.Value(3.0, label="x")
+    >>> y = x * 2 + x
+    >>> order = [x, y.inputs[0].inputs[1], y.inputs[0], y]
+    >>> [node_names(order)[id(v)] for v in order]
+    ['x', '2', 'u1', 'out']
+    """
+    names: dict[int, str] = {}
+    taken = {v.label for v in order if v.label}
+    seen: dict[str, int] = {}
+    counter = 0
+    last = len(order) - 1
+    for i, v in enumerate(order):
+        if v.label:
+            n = seen.get(v.label, 0) + 1
+            seen[v.label] = n
+            name = v.label if n == 1 else f"{v.label}#{n}"
+        elif not v.requires_grad and v.is_leaf:
+            name = short_number(v.data)
+        elif i == last and "out" not in taken:
+            name = "out"
+        else:
+            counter += 1
+            while f"u{counter}" in taken:
+                counter += 1
+            name = f"u{counter}"
+        names[id(v)] = name
+    return names
+
+
+def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
+    """How ``v`` was computed, in math notation with its inputs' names: ``w × x``, ``σ(u2)``, ``u1 ** 2``.
+
+    >>> import tinygrad_edu as tg
+    >>> a, b = tg.Value(1.0, label="a"), tg.Value(2.0, label="b")
+    >>> n = {id(a): "a", id(b): "b"}
+    >>> op_text(a * b, n), op_text((a - b).inputs[0], n), op_text(a.sigmoid(), n), op_text(a ** 2, n)
+    ('a × b', 'a', 'σ(a)', 'a ** 2')
+    >>> op_text(tg.sum([a, b, a]), n), op_text(abs(b), n), op_text(-a, n)
+    ('Σ(a, b, a)', '|b|', '−a')
+    """
+    spec = v.op_spec
+    if spec is None:
+        return names.get(id(v), short_number(v.data))
+    args = [names.get(id(x), short_number(x.data)) for x in v.inputs]
+    param = v.param
+    if spec.arity == 2:
+        return f"{args[0]} {spec.symbol} {args[1]}"
+    if spec.name == "pow":
+        return f"{args[0]} ** {short_number(float(param))}"
+    if spec.name == "neg":
+        return f"{spec.symbol}{args[0]}"
+    if spec.arity == 1 and "·" in spec.symbol:
+        return spec.symbol.replace("·", args[0])
+    if len(args) > max_args:
+        args = [*args[: max_args - 1], f"… {len(args) - max_args + 1} more"]
+    inner = ", ".join(args)
+    if isinstance(param, (int, float)) and not isinstance(param, bool):
+        inner += f"; {spec.param}={short_number(float(param))}"
+    return f"{spec.symbol}({inner})"
+
+
+def op_symbol(v: Value) -> str:
+    """The short text drawn in an op's node: the registry symbol, with a numeric parameter if any.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.Value(1.0)
+    >>> op_symbol(x * 2), op_symbol(x ** 3), op_symbol(x.leaky_relu(0.1))
+    ('×', '**3', 'LReLU 0.1')
+    """
+    spec = v.op_spec
+    if spec is None:
+        return ""
+    param = v.param
+    if isinstance(param, (int, float)) and not isinstance(param, bool):
+        sep = "" if spec.name == "pow" else " "
+        return f"{spec.symbol}{sep}{short_number(float(param))}"
+    return spec.symbol
