@@ -1,0 +1,334 @@
+"""tinygrad_edu.nn: parameter naming, forward math, init schemes, seeds, and safe save / load."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu import Value
+from tinygrad_edu.nn import MLP, Layer, Module, Neuron, StateDictError
+
+
+def sig(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# ---------------------------------------------------------------- names and labels
+def test_mlp_named_parameters_are_dotted_paths_and_labels():
+    model = MLP(2, [3, 1], seed=0)
+    names = [n for n, _ in model.named_parameters()]
+    expected = [f"layers.0.neurons.{i}.{p}" for i in range(3) for p in ("w.0", "w.1", "b")]
+    expected += [f"layers.1.neurons.0.{p}" for p in ("w.0", "w.1", "w.2", "b")]
+    assert names == expected
+    assert [p.label for p in model.parameters()] == expected
+    assert model.num_parameters() == 3 * 3 + 4
+    assert model.layers[0].neurons[2].w[1].label == "layers.0.neurons.2.w.1"
+    assert all(p.is_leaf and p.requires_grad for p in model.parameters())
+
+
+def test_standalone_layer_and_neuron_names():
+    assert [n for n, _ in Neuron(2, seed=0).named_parameters()] == ["w.0", "w.1", "b"]
+    assert [n for n, _ in Layer(1, 2, seed=0).named_parameters()] == [
+        "neurons.0.w.0", "neurons.0.b", "neurons.1.w.0", "neurons.1.b"]
+
+
+def test_custom_module_discovery_rules():
+    class Net(Module):
+        def __init__(self):
+            self.scale = Value(2.0)
+            self.blocks = [Neuron(1, None, seed=1), (Value(0.5), Value(0.25))]
+            self.shared = self.scale           # the same Value again: listed once
+            self._private = Value(9.0)         # underscore: not a parameter
+            self.cached = self.scale * 2       # computed (not a leaf): not a parameter
+            self.sizes = [1, 2, 3]             # plain numbers are ignored
+
+        def forward(self, x):
+            return self.scale * self.blocks[0](x)
+
+    net = Net()
+    assert [n for n, _ in net.named_parameters()] == [
+        "scale", "blocks.0.w.0", "blocks.0.b", "blocks.1.0", "blocks.1.1"]
+    assert net._private.label == ""
+
+
+def test_module_without_forward_says_so():
+    with pytest.raises(NotImplementedError, match="must define forward"):
+        Module()(1.0)
+
+
+# ---------------------------------------------------------------- forward
+def test_neuron_forward_is_activation_of_one_dot_plus_bias():
+    n = Neuron(3, activation="tanh", seed=0)
+    for p, v in zip(n.w, [0.5, -1.0, 2.0]):
+        p.data = v
+    n.b.data = 0.25
+    out = n([1.0, 2.0, 0.5])
+    z = 0.5 * 1 - 1.0 * 2 + 2.0 * 0.5 + 0.25          # −0.25
+    assert out.data == math.tanh(z)
+    assert out.op == "tanh" and out.inputs[0].op == "add" and out.inputs[0].inputs[0].op == "dot"
+    out.backward()
+    dtanh = 1 - math.tanh(z) ** 2
+    assert [p.grad for p in n.w] == pytest.approx([dtanh * 1.0, dtanh * 2.0, dtanh * 0.5], rel=1e-15)
+    assert n.b.grad == pytest.approx(dtanh, rel=1e-15)
+
+
+@pytest.mark.parametrize(("name", "f"), [
+    ("relu", lambda z: max(z, 0.0)), ("tanh", math.tanh), ("sigmoid", sig),
+    ("leaky_relu", lambda z: z if z > 0 else 0.01 * z), ("silu", lambda z: z * sig(z)),
+    ("gelu", lambda z: 0.5 * z * math.erfc(-z / math.sqrt(2))), (None, lambda z: z),
+    (lambda v: v * v, lambda z: z * z),
+])
+def test_activations_by_name(name, f):
+    n = Neuron(2, activation=name, seed=3)
+    n.w[0].data, n.w[1].data, n.b.data = 0.7, -0.4, 0.1
+    for x in ([1.0, 2.0], [-2.0, 0.5]):
+        z = 0.7 * x[0] - 0.4 * x[1] + 0.1
+        assert n(x).data == pytest.approx(f(z), rel=1e-14, abs=1e-15)
+
+
+def test_mlp_output_shapes_and_linear_last_layer():
+    assert isinstance(MLP(2, [4, 1], seed=0)([1.0, 2.0]), Value)
+    outs = MLP(2, [4, 3], seed=0)([1.0, 2.0])
+    assert isinstance(outs, list) and len(outs) == 3
+    assert all(o.op == "add" for o in outs)                      # no activation on the output layer
+    assert MLP(2, [4, 3], output_activation="sigmoid", seed=0)([1.0, 2.0])[0].op == "sigmoid"
+    assert MLP(2, [1, 1], seed=0)([1.0, 2.0]).op == "add"        # a width-1 hidden layer feeds on
+
+
+def test_mlp_gradients_match_finite_differences():
+    model = MLP(2, [3, 2], activation="tanh", seed=4)
+    x = [0.3, -0.8]
+
+    def loss_value() -> Value:
+        a, b = model(x)
+        return a * a + b.sigmoid()
+
+    loss = loss_value()
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        old = p.data
+        p.data = old + 1e-6
+        up = loss_value().data
+        p.data = old - 1e-6
+        dn = loss_value().data
+        p.data = old
+        assert abs(p.grad - (up - dn) / 2e-6) <= 1e-7 + 1e-5 * abs(p.grad), p.label
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_forward_input_errors():
+    with pytest.raises(ValueError, match="Neuron takes 2 inputs, got 3"):
+        Neuron(2, seed=0)([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="Layer takes 2 inputs, got 1"):
+        MLP(2, [2, 1], seed=0)([1.0])
+    with pytest.raises(TypeError, match="Layer input"):
+        MLP(2, [2, 1], seed=0)([1.0, "a"])
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"nin": 0, "nouts": [1]}, ValueError, "MLP\\(nin\\)"),
+    ({"nin": 2, "nouts": []}, ValueError, "MLP\\(nouts\\)"),
+    ({"nin": 2, "nouts": 3}, ValueError, "MLP\\(nouts\\)"),
+    ({"nin": 2, "nouts": [2, 0]}, ValueError, "nouts\\[1\\]"),
+    ({"nin": 2, "nouts": [1], "activation": "softplus"}, ValueError, "unknown activation 'softplus'"),
+    ({"nin": 2, "nouts": [1], "output_activation": 3}, TypeError, "activation must be"),
+    ({"nin": 2, "nouts": [1], "init": "glorot"}, ValueError, "unknown init 'glorot'"),
+    ({"nin": 2, "nouts": [1], "seed": 1.5}, TypeError, "seed"),
+])
+def test_constructor_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        MLP(**kwargs)
+
+
+# ---------------------------------------------------------------- init and seeds
+@pytest.mark.parametrize(("init", "bound"), [
+    ("uniform", 1.0), ("xavier", math.sqrt(6 / (200 + 50))), ("he", math.sqrt(6 / 200)),
+])
+def test_init_schemes_bounds_and_variance(init, bound):
+    layer = Layer(200, 50, init=init, seed=7)
+    ws = [w.data for n in layer.neurons for w in n.w]
+    assert all(-bound <= w <= bound for w in ws)
+    assert max(abs(w) for w in ws) > 0.95 * bound               # it fills the range
+    var = math.fsum(w * w for w in ws) / len(ws)
+    assert var == pytest.approx(bound * bound / 3, rel=0.05)     # U(−a, a) has variance a²/3
+    assert all(n.b.data == 0.0 for n in layer.neurons)
+
+
+def test_same_seed_same_model_and_no_global_randomness():
+    state = random.getstate()
+    a, b, c = MLP(2, [4, 1], seed=5), MLP(2, [4, 1], seed=5), MLP(2, [4, 1], seed=6)
+    assert random.getstate() == state
+    assert a.state_dict() == b.state_dict() != c.state_dict()
+    rng1, rng2 = random.Random(11), random.Random(11)
+    first1, second1 = MLP(2, [3], seed=rng1), MLP(2, [3], seed=rng1)
+    first2, second2 = MLP(2, [3], seed=rng2), MLP(2, [3], seed=rng2)
+    assert first1.state_dict() == first2.state_dict() and second1.state_dict() == second2.state_dict()
+    assert first1.state_dict() != second1.state_dict()           # one generator advances
+
+
+# ---------------------------------------------------------------- state dict, save and load
+def _perturbed(model: Module) -> dict[str, float]:
+    return {k: v + 0.5 for k, v in model.state_dict().items()}
+
+
+def test_state_dict_round_trip_and_copy():
+    model = MLP(2, [3, 1], seed=0)
+    state = model.state_dict()
+    state["layers.0.neurons.0.w.0"] = 123.0                      # a copy: the model does not change
+    assert model.layers[0].neurons[0].w[0].data != 123.0
+    other = MLP(2, [3, 1], seed=1)
+    other.load_state_dict(model.state_dict())
+    assert other.state_dict() == model.state_dict()
+    assert other([0.5, -1.0]).data == model([0.5, -1.0]).data
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model = MLP(2, [3, 2], activation="tanh", seed=0)
+    path = tmp_path / "model.json"
+    model.save(path)
+    saved = json.loads(path.read_text())
+    assert saved["format"] == "tinygrad_edu.module" and saved["version"] == 1 and saved["module"] == "MLP"
+    assert saved["parameters"] == model.state_dict()             # floats round-trip exactly in JSON
+    fresh = MLP(2, [3, 2], activation="tanh", seed=99)
+    assert fresh.load(str(path)) is fresh
+    assert fresh.state_dict() == model.state_dict()
+    assert os.listdir(tmp_path) == ["model.json"]                # no temporary file left behind
+    assert (os.stat(path).st_mode & 0o777) == 0o644
+
+
+def test_save_replaces_atomically_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
+    path = tmp_path / "model.json"
+    model = MLP(2, [2, 1], seed=0)
+    model.save(path)
+    before = path.read_bytes()
+    model.load_state_dict(_perturbed(model))
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.json"]                # the temporary file was removed
+    monkeypatch.undo()
+    model.save(path)
+    assert json.loads(path.read_text())["parameters"] == model.state_dict()
+
+
+def test_save_refuses_non_finite_parameters_before_writing(tmp_path):
+    model = MLP(2, [2, 1], seed=0)
+    model.layers[1].neurons[0].b.data = math.nan
+    with pytest.raises(StateDictError, match=r"layers\.1\.neurons\.0\.b"):
+        model.save(tmp_path / "m.json")
+    assert os.listdir(tmp_path) == []
+
+
+def _write(tmp_path, payload, raw=None):
+    path = tmp_path / "bad.json"
+    path.write_text(raw if raw is not None else json.dumps(payload))
+    return path
+
+
+def _good_payload(model):
+    return {"format": "tinygrad_edu.module", "version": 1, "module": "MLP", "parameters": model.state_dict()}
+
+
+@pytest.mark.parametrize(("case", "match"), [
+    ("truncated", "corrupt JSON"),
+    ("not_object", "not a tinygrad_edu model file"),
+    ("wrong_format", "not a tinygrad_edu model file"),
+    ("wrong_version", "version 2 is not supported"),
+    ("no_parameters", "no 'parameters'"),
+    ("missing", "missing parameter 'layers.1.neurons.0.b'"),
+    ("extra", "unexpected parameter 'layers.1.neurons.0.w.9'"),
+    ("renamed", "missing parameter 'layers.0.neurons.0.w.0'.*unexpected parameter 'layer.0'"),
+    ("shape", "shape mismatch for parameter 'layers.0.neurons.0.w': the state has 3 entries, the model 2"),
+    ("width", "shape mismatch for parameter 'layers.0.neurons': the state has 3 entries, the model 2"),
+    ("depth", "shape mismatch for parameter 'layers': the state has 3 entries, the model 2"),
+    ("nan", "parameter 'layers.0.neurons.1.w.1' is nan"),
+    ("infinite", "parameter 'layers.0.neurons.1.b' is inf"),
+    ("string", "parameter 'layers.0.neurons.0.b' must be a number, got str"),
+    ("bool", "parameter 'layers.0.neurons.0.b' must be a number, got bool"),
+    ("not_utf8", "not UTF-8"),
+])
+def test_load_rejects_bad_files_and_leaves_the_model_untouched(tmp_path, case, match):
+    model = MLP(2, [2, 1], seed=0)
+    payload = _good_payload(model)
+    params = payload["parameters"]
+    raw = None
+    if case == "truncated":
+        raw = json.dumps(payload)[:-20]
+    elif case == "not_object":
+        payload = [1, 2, 3]
+    elif case == "wrong_format":
+        payload["format"] = "pickle"
+    elif case == "wrong_version":
+        payload["version"] = 2
+    elif case == "no_parameters":
+        del payload["parameters"]
+    elif case == "missing":
+        del params["layers.1.neurons.0.b"]
+    elif case == "extra":
+        params["layers.1.neurons.0.w.9"] = 0.0
+    elif case == "renamed":
+        params["layer.0"] = params.pop("layers.0.neurons.0.w.0")
+    elif case == "shape":
+        payload["parameters"] = MLP(3, [2, 1], seed=0).state_dict()
+    elif case == "width":
+        payload["parameters"] = MLP(2, [3, 1], seed=0).state_dict()
+    elif case == "depth":
+        payload["parameters"] = MLP(2, [2, 2, 1], seed=0).state_dict()
+    elif case == "nan":
+        raw = json.dumps(payload).replace(repr(params["layers.0.neurons.1.w.1"]), "NaN")
+    elif case == "infinite":
+        raw = json.dumps(payload).replace('"layers.0.neurons.1.b": 0.0', '"layers.0.neurons.1.b": Infinity')
+    elif case == "string":
+        params["layers.0.neurons.0.b"] = "0.0"
+    elif case == "bool":
+        params["layers.0.neurons.0.b"] = True
+    path = _write(tmp_path, payload, raw)
+    if case == "not_utf8":
+        path.write_bytes(b"\xff\xfe{")
+    target = MLP(2, [2, 1], seed=1)
+    before = target.state_dict()
+    with pytest.raises(StateDictError, match=match):
+        target.load(path)
+    assert target.state_dict() == before
+
+
+def test_load_state_dict_checks_everything_before_changing_anything():
+    model = MLP(2, [2, 1], seed=0)
+    before = model.state_dict()
+    state = _perturbed(model)
+    state["layers.1.neurons.0.b"] = math.inf                    # the last parameter is bad
+    with pytest.raises(StateDictError, match=r"layers\.1\.neurons\.0\.b"):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+    with pytest.raises(StateDictError, match="mapping"):
+        model.load_state_dict([1.0, 2.0])
+
+
+def test_missing_file_is_a_plain_file_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        MLP(2, [1], seed=0).load(tmp_path / "nope.json")
+
+
+def test_a_loaded_model_trains_like_the_original(tmp_path):
+    model = MLP(2, [3, 1], seed=0)
+    model.save(tmp_path / "m.json")
+    copy = MLP(2, [3, 1], seed=5).load(tmp_path / "m.json")
+    for m in (model, copy):
+        out = m([0.2, 0.4])
+        m.zero_grad()
+        out.backward()
+    assert [p.grad for p in model.parameters()] == [p.grad for p in copy.parameters()]
+    assert tg.grad(model([1.0, 1.0]), model.parameters()[0]).data == tg.grad(
+        copy([1.0, 1.0]), copy.parameters()[0]).data
