@@ -238,6 +238,7 @@ def build_digraph(
     color_by_grad: bool = False,
     module: Any = None,
     notes: Iterable[str] = (),
+    edge_digits: int = 4,
 ) -> graphviz.Digraph:
     """The Digraph of a walked graph ``order``, showing ``grads`` (keyed by id) formatted by ``number``.
 
@@ -292,7 +293,7 @@ def build_digraph(
             attrs = {"id": f"e{i}_{k}"}
             if show_local_grads:
                 d = derivs[k]
-                attrs["label"] = short_number(d)
+                attrs["label"] = short_number(d, edge_digits)
                 attrs["tooltip"] = f"local derivative = {d!r}"
             if not x.requires_grad:
                 attrs.update(style="dashed", color="#9ca3af")
@@ -363,7 +364,7 @@ def draw_graph(
         notes.append("every grad is 0: no backward pass yet? Call .backward() on the output to fill them")
     return build_digraph(order, grads=grads, number=lambda x: short_number(x, digits), rankdir=rankdir,
                          show_local_grads=show_local_grads, color_by_grad=color_by_grad, module=module,
-                         notes=notes)
+                         notes=notes, edge_digits=digits)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

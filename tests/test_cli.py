@@ -1,0 +1,169 @@
+"""The tinygrad-edu command line: rendering, explain, the step page, and hostile expressions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tinygrad_edu.cli import main
+from tinygrad_edu.viz.expr import ExpressionError, parse_expression
+
+REPO = Path(__file__).resolve().parent.parent
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tinygrad_edu", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def svg_texts(data: bytes) -> list[str]:
+    return ["".join(t.itertext()) for t in ET.fromstring(data).iter(f"{SVG}text")]
+
+
+def test_graph_command_writes_svg_html_and_explains(tmp_path):
+    r = run("graph", "sigmoid(w*x + b)", "--set", "x=1", "w=2", "b=0", "-o", "neuron.svg", "--explain",
+            "--html", "steps.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    texts = svg_texts((tmp_path / "neuron.svg").read_bytes())
+    assert "data 0.8808" in texts and "grad 0.21" in texts     # dy/dx = σ'(2)·w = 0.105 × 2
+    page = (tmp_path / "steps.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "frames-data" in page
+    out = r.stdout.splitlines()
+    assert out[:2] == ["wrote neuron.svg", "wrote steps.html"]
+    assert "dy/dw = dy/du2 · du2/du1 · du1/dw = 0.1050 × 1.0000 × 1.0000 = 0.1050" in out
+
+
+def test_console_script_is_installed(tmp_path):
+    exe = shutil.which("tinygrad-edu") or shutil.which("tinygrad-edu", path=str(Path(sys.executable).parent))
+    assert exe, "the console script tinygrad-edu is missing: pip install -e ."
+    r = subprocess.run([exe, "graph", "x ** 2", "--set", "x=3", "-o", "sq.png"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "sq.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_help_shows_examples(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["graph", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and 'tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0' in out
+    assert main([]) == 2
+    assert "graph" in capsys.readouterr().err
+
+
+def test_dot_source_on_stdout_without_outputs(capsys):
+    assert main(["graph", "relu(x) * 2", "--set", "x=-1", "--no-backward"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('digraph "graph" {') and "no backward pass yet" in out
+
+
+def test_reused_variable_is_one_leaf(capsys):
+    assert main(["graph", "x*x + x", "--set", "x=3", "--explain"]) == 0
+    assert "  dy/dx = 3.0000 + 3.0000 + 1.0000 = 7.0000" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- hostile and bad input
+HOSTILE = [
+    "__import__('os').system('touch PWNED')",
+    "open('PWNED', 'w')",
+    "().__class__",
+    "().__class__.__bases__[0].__subclasses__()",
+    "lambda: 1",
+    "[open('PWNED', 'w') for _ in (1,)]",
+    "exp.__globals__",
+    "x.__class__",
+    "eval('1')",
+    "globals()",
+    "x if x else x",
+    "'PWNED'",
+    "x[0]",
+    "(y := 1)",
+    "x // 2",
+    "exp(x=1)",
+    "True * x",
+]
+
+
+@pytest.mark.parametrize("expr", HOSTILE[:5])
+def test_hostile_expressions_in_a_subprocess(expr, tmp_path):
+    r = run("graph", expr, "--set", "x=1", "-o", "out.svg", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tinygrad-edu graph: error: ")
+    assert "allowed: numbers" in lines[0]
+    assert r.stdout == ""
+    assert list(tmp_path.iterdir()) == []              # nothing ran, nothing was written
+
+
+@pytest.mark.parametrize("expr", HOSTILE)
+def test_hostile_expressions_are_refused(expr, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["graph", expr, "--set", "x=1", "-o", "out.svg"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ExpressionError):
+        parse_expression(expr, {"x": 1.0})
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["x", "--set", "x"], "--set expects NAME=NUMBER"),
+    (["x", "--set", "x=abc"], "'abc' is not a number"),
+    (["x", "--set", "x=nan"], "finite"),
+    (["x", "--set", "x=1", "x=2"], "gives 'x' twice"),
+    (["log(x)", "--set", "x=-1"], "log: input must be > 0"),
+    (["x / (x - 1)", "--set", "x=1"], "division by zero"),
+    (["y + 1", "--set", "x=1"], "unknown name 'y'"),
+    (["open(x)", "--set", "x=1"], "unknown function 'open'"),
+    (["2 + 3", "--set", "x=1"], "uses no variable"),
+    (["x +", "--set", "x=1"], "cannot parse"),
+    (["9 ** 9 ** 9 * x", "--set", "x=1"], "overflows"),
+    (["x" + " * 1.5" * 300, "--set", "x=1", "-o", "big.svg"], "max_nodes=601"),  # x, 300 constants, 300 ×
+])
+def test_bad_input_exits_2_with_one_line(args, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["graph", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_functions_come_from_the_registry(capsys):
+    from tinygrad_edu.ops.registry import REGISTRY
+
+    assert main(["graph", "leaky_relu(x, 0.1) + pow(x, 3) + sum(x, 1, 2) + gelu_tanh(x)",
+                 "--set", "x=-2", "--explain"]) == 0
+    out = capsys.readouterr().out
+    # d/dx = 0.1 + 3x² + 1 + gelu_tanh'(-2) at x = -2
+    g = REGISTRY["gelu_tanh"].local_grads(REGISTRY["gelu_tanh"].forward(-2.0), (-2.0,))[0]
+    from tinygrad_edu.viz.labels import fixed_number
+
+    assert f"= {fixed_number(0.1 + 12.0 + 1.0 + g)}" in out.splitlines()[-1]
+
+
+def test_missing_dot_exits_1_and_keeps_the_source(tmp_path):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    r = run("graph", "tanh(x)", "--set", "x=0.5", "-o", "t.svg", cwd=tmp_path,
+            env={**os.environ, "PATH": str(empty)})
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and "apt-get install graphviz" in r.stderr
+    assert (tmp_path / "t.dot").exists() and not (tmp_path / "t.svg").exists()
+
+
+def test_readme_image_is_current(tmp_path):
+    """docs/images/neuron.svg is what the README's command draws (same labels and numbers)."""
+    committed = REPO / "docs" / "images" / "neuron.svg"
+    assert main(["graph", "sigmoid(w*x + b)", "--set", "x=1", "w=2", "b=0",
+                 "-o", str(tmp_path / "neuron.svg")]) == 0
+    assert svg_texts(committed.read_bytes()) == svg_texts((tmp_path / "neuron.svg").read_bytes())
