@@ -329,6 +329,22 @@ def test_module_parameters_are_clustered_by_name_prefix():
     assert consts and all(where[c] == () for c in consts)
 
 
+def test_real_mlp_parameters_sit_in_their_layer_and_neuron():
+    from tinygrad_edu import nn
+
+    m = nn.MLP(2, [3, 1], seed=0)
+    out = m([1.0, -2.0])
+    from tinygrad_edu.viz.walk import walk
+
+    vid = {id(v): f"v{i}" for i, v in enumerate(walk(out))}
+    where = cluster_of(draw_graph(out, module=m).source)
+    names = m.named_parameters()
+    assert len(names) == 3 * 3 + 4
+    for name, p in names:
+        parts = name.split(".")
+        assert where[vid[id(p)]] == (".".join(parts[:2]), ".".join(parts[:4]))
+
+
 def test_module_must_have_named_parameters():
     with pytest.raises(TypeError, match="named_parameters"):
         draw_graph(neuron()[-1], module=object())
