@@ -1,7 +1,7 @@
 """Gradient flow through deep nets: vanishing with sigmoid, and what the init does.
 
 Ten hidden layers of 16 neurons and a linear output layer, one backward pass of
-an MSE loss on 16 random samples; for each layer, the mean |dL/dp| of its
+an MSE loss on 8 random samples; for each layer, the mean |dL/dp| of its
 parameters.  Back-propagation multiplies by f'(z) once per layer, and sigmoid's
 f' is at most 1/4: the gradient reaching the first layers of a sigmoid net is
 thousands of times smaller than at the output (vanishing gradient).  The

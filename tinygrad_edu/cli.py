@@ -137,8 +137,22 @@ def _graph_command(sub: Any) -> None:
     p.set_defaults(run=_run_graph)
 
 
+def _tour_command(sub: Any) -> None:
+    """``tour --out DIR``: run every demo into a picture gallery (see :mod:`tinygrad_edu.tour`)."""
+    from tinygrad_edu import tour
+
+    p = sub.add_parser(
+        "tour", help="run the guided tour of demos into a picture gallery",
+        description="Run every demo (with a progress bar) and write its pictures (png and svg), an "
+                    "offline gallery index.html with a caption per picture, and summary.txt into --out.",
+        epilog="example: tinygrad-edu tour --out gallery   (then open gallery/index.html)",
+    )
+    tour.build_parser(p)
+    p.set_defaults(run=tour.main_from_args)
+
+
 #: Every subcommand, in the order ``--help`` lists them.
-COMMANDS: list[Command] = [_graph_command]
+COMMANDS: list[Command] = [_graph_command, _tour_command]
 
 
 def build_parser() -> argparse.ArgumentParser:

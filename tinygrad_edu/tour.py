@@ -24,14 +24,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import html
 import importlib.util
 import io
+import json
+import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,10 +96,14 @@ def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str)
 
 
 def demo_main(run: Callable[[Path], list[Picture]], title: str, argv: Sequence[str] | None = None) -> int:
-    """Command line of one demo script: ``--out DIR`` (default: the current folder)."""
+    """Command line of one demo script: ``--out DIR`` (default: the current folder).
+
+    The tour adds ``--manifest FILE`` to get the pictures and captions back as JSON.
+    """
     parser = argparse.ArgumentParser(description=f"tinygrad_edu demo: {title}. Prints the key numbers "
                                      "and writes its pictures (PNG and SVG) into --out.")
     parser.add_argument("--out", default=".", help="folder for the pictures (created if missing)")
+    parser.add_argument("--manifest", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -103,6 +113,9 @@ def demo_main(run: Callable[[Path], list[Picture]], title: str, argv: Sequence[s
     if missing:
         print(f"error: the demo did not write {', '.join(missing)}", file=sys.stderr)
         return 1
+    if args.manifest:
+        manifest = {"title": title, "pictures": [dataclasses.asdict(pic) for pic in pictures]}
+        Path(args.manifest).write_text(json.dumps(manifest), encoding="utf-8")
     return 0
 
 
@@ -177,51 +190,106 @@ def run_demo(path: Path, out: Path, *, echo: Any | None = None) -> DemoResult:
     return result
 
 
-def _progress(items: list[Path], enabled: bool) -> Iterator[tuple[Path, Callable[[str], None]]]:
-    """Yield each demo with a function that shows its name on the progress bar."""
-    if not enabled:
-        for item in items:
-            yield item, lambda _name: None
-        return
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        for i, item in enumerate(items, 1):
+def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0) -> DemoResult:
+    """Run one demo as ``python demos/NAME.py --out DIR`` in a fresh interpreter; errors are recorded."""
+    result = DemoResult(path.stem, path.stem)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        manifest = Path(tmp) / "pictures.json"
+        env = dict(os.environ, PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
+        try:
+            proc = subprocess.run([sys.executable, str(path), "--out", str(out), "--manifest", str(manifest)],
+                                  capture_output=True, text=True, encoding="utf-8", env=env, timeout=timeout,
+                                  check=False)
+        except subprocess.TimeoutExpired:
+            result.error = f"demo {path.name} did not finish within {timeout:g} s"
+            result.seconds = time.perf_counter() - start
+            return result
+        result.output = proc.stdout
+        if proc.returncode != 0:
+            result.error = f"exit status {proc.returncode}\n{proc.stderr}"
+        elif not manifest.exists():
+            result.error = f"demo {path.name} wrote no picture list (does its __main__ call demo_main?)"
+        else:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            result.title = str(data["title"])
+            result.pictures = [Picture(p["name"], p["title"], p["caption"], tuple(p["formats"]))
+                               for p in data["pictures"]]
+    result.seconds = time.perf_counter() - start
+    return result
 
-            def show(name: str, i: int = i) -> None:
-                print(f"[{i}/{len(items)}] {name}", file=sys.stderr, flush=True)
 
-            yield item, show
-        return
-    bar = tqdm(items, desc="tour", unit="demo", file=sys.stderr)
-    for item in bar:
-        yield item, lambda name: bar.set_postfix_str(name)
-    bar.close()
+class _Progress:
+    """A progress bar over the demos: tqdm when installed, one line per demo otherwise, or nothing."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total = total
+        self.done = 0
+        self.bar: Any = None
+        self.enabled = enabled
+        if enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                pass
+            else:
+                self.bar = tqdm(total=total, desc="tour", unit="demo", file=sys.stderr)
+
+    def finished(self, result: DemoResult) -> None:
+        self.done += 1
+        status = "FAILED" if result.error else f"{result.seconds:.1f} s"
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{result.name} ({status})")
+            self.bar.update(1)
+        elif self.enabled:
+            print(f"[{self.done}/{self.total}] {result.name} ({status})", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str | Path | None = None,
-        progress: bool = True, verbose: bool = False, docs: str | Path | None = None) -> list[DemoResult]:
+        jobs: int = 1, progress: bool = True, verbose: bool = False,
+        docs: str | Path | None = None) -> list[DemoResult]:
     """Run the tour into ``out``: every demo, then ``index.html`` and ``summary.txt``.
 
-    ``demos`` picks some demos by name; ``verbose`` echoes what the demos print;
-    ``docs`` copies the key pictures there.  Returns one result per demo.
+    ``jobs=1`` runs the demos one after the other in this process; ``jobs > 1``
+    runs each as its own ``python demos/NAME.py --out DIR`` process, that many
+    at a time.  ``demos`` picks some demos by name; ``verbose`` echoes what the
+    demos print (in-process only); ``docs`` copies the key pictures there.
+    Returns one result per demo, in tour order.
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive int, got {jobs!r}")
     out_dir = Path(out)
     paths = find_demos(None if demos_dir is None else Path(demos_dir), demos)
     out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
-    for path, show in _progress(paths, progress):
-        show(path.stem)
-        results.append(run_demo(path, out_dir, echo=sys.stdout if verbose else None))
-    names = [pic.name for r in results for pic in r.pictures]
+    bar = _Progress(len(paths), progress)
+    results: dict[Path, DemoResult] = {}
+    try:
+        if jobs == 1:
+            for path in paths:
+                results[path] = run_demo(path, out_dir, echo=sys.stdout if verbose else None)
+                bar.finished(results[path])
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(run_demo_subprocess, path, out_dir): path for path in paths}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.finished(results[futures[future]])
+    finally:
+        bar.close()
+    ordered = [results[p] for p in paths]
+    names = [pic.name for r in ordered for pic in r.pictures]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"two demos wrote pictures with the same name: {', '.join(duplicates)}")
-    write_summary(out_dir, results)
-    write_gallery(out_dir, results)
+    write_summary(out_dir, ordered)
+    write_gallery(out_dir, ordered)
     if docs is not None:
-        copy_key_images(out_dir, Path(docs), results)
-    return results
+        copy_key_images(out_dir, Path(docs), ordered)
+    return ordered
 
 
 def copy_key_images(out: Path, docs: Path, results: Iterable[DemoResult]) -> list[Path]:
@@ -241,7 +309,7 @@ def write_summary(out: Path, results: Sequence[DemoResult]) -> Path:
     """``summary.txt``: every demo's printed numbers, run time and status."""
     total = sum(r.seconds for r in results)
     failed = [r.name for r in results if r.error]
-    lines = [f"tinygrad_edu guided tour: {len(results)} demos, {total:.1f} s, "
+    lines = [f"tinygrad_edu guided tour: {len(results)} demos, {total:.1f} s of demo time, "
              + ("all succeeded" if not failed else f"FAILED: {', '.join(failed)}"), ""]
     for r in results:
         lines.append(f"--- {r.name} ({r.seconds:.2f} s){' FAILED' if r.error else ''}")
@@ -303,23 +371,26 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--only", nargs="+", metavar="DEMO", help="run only these demos (by file stem)")
     p.add_argument("--demos", metavar="DIR", help="folder of demo scripts (default: the checkout's demos/)")
     p.add_argument("--docs", metavar="DIR", help="also copy the key pictures (PNG) into DIR")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="run N demos at a time, each in its own process (default 1: one by one, in-process)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("-v", "--verbose", action="store_true", help="echo what the demos print")
     return p
 
 
 def main_from_args(args: argparse.Namespace) -> int:
-    """Run the tour for parsed arguments; prints where the gallery is. Exit 0, or 1 if a demo failed."""
-    try:
-        results = run(args.out, demos=args.only, demos_dir=args.demos, progress=not args.no_progress,
-                      verbose=args.verbose, docs=args.docs)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    """Run the tour for parsed arguments and say where the gallery is.
+
+    Exit status 0, or 1 when a demo failed (the gallery is still written, with
+    the failure in it).  A bad argument raises ValueError, a missing demos
+    folder FileNotFoundError; the callers turn those into one-line errors.
+    """
+    start = time.perf_counter()
+    results = run(args.out, demos=args.only, demos_dir=args.demos, jobs=args.jobs,
+                  progress=not args.no_progress, verbose=args.verbose, docs=args.docs)
     out = Path(args.out)
     n_pictures = sum(len(r.pictures) for r in results)
-    total = sum(r.seconds for r in results)
-    print(f"{len(results)} demos, {n_pictures} pictures in {total:.1f} s")
+    print(f"{len(results)} demos, {n_pictures} pictures in {time.perf_counter() - start:.1f} s")
     print(f"gallery: {out / 'index.html'}   numbers: {out / 'summary.txt'}")
     failed = [r for r in results if r.error]
     for r in failed:
@@ -328,8 +399,17 @@ def main_from_args(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m tinygrad_edu.tour --out DIR [--only DEMO ...] [--docs DIR]``."""
-    return main_from_args(build_parser().parse_args(argv))
+    """``python -m tinygrad_edu.tour --out DIR [--only DEMO ...] [--docs DIR] [--jobs N]``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return main_from_args(args)
+    except ValueError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

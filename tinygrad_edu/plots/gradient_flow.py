@@ -53,7 +53,7 @@ def layer_grad_means(model: Any) -> list[float]:
 
 
 def gradient_flow(activation: str = "sigmoid", init: str = "xavier", *, depth: int = 10, width: int = 16,
-                  n_samples: int = 16, seed: int = 0) -> list[float]:
+                  n_samples: int = 8, seed: int = 0) -> list[float]:
     """Mean |grad| per layer of a fresh deep MLP after one backward pass of an MSE loss.
 
     The net is ``nn.MLP(width, [width] * depth + [1], activation, init=init, seed=seed)``

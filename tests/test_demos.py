@@ -1,0 +1,167 @@
+"""Every demo runs as its own process (``python demos/NAME.py --out DIR``) and writes its files.
+
+One module fixture runs the whole tour with ``jobs=2``: each demo in a fresh
+interpreter, two at a time.  The tests then read what each demo printed and
+wrote.  Expected numbers are hand-derived (see each test).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib", reason="the demos need the viz extra")
+
+from tinygrad_edu import tour
+
+DEMOS_DIR = Path(__file__).resolve().parent.parent / "demos"
+EXPECTED = {"activations", "activation_loss", "bce_gradient", "bce_eps", "softmax_jacobian", "autograd_grad",
+            "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons"}
+
+
+@pytest.fixture(scope="module")
+def tour_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tour")
+    results = tour.run(out, jobs=2, progress=False)
+    return out, {r.name: r for r in results}
+
+
+def _output(tour_run, name):
+    _, results = tour_run
+    result = results[name]
+    assert result.error is None, f"demo {name} failed:\n{result.error}"
+    return result.output
+
+
+def test_every_demo_script_is_in_the_tour():
+    assert {p.stem for p in DEMOS_DIR.glob("*.py") if not p.name.startswith("_")} == EXPECTED
+    order = [p.stem for p in tour.find_demos(DEMOS_DIR)]
+    assert order[:3] == ["activations", "activation_loss", "bce_gradient"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_demo_ran_in_a_subprocess_and_wrote_png_and_svg(tour_run, name):
+    out, results = tour_run
+    _output(tour_run, name)
+    pictures = results[name].pictures
+    assert pictures, f"demo {name} reported no pictures"
+    for pic in pictures:
+        png, svg = out / f"{pic.name}.png", out / f"{pic.name}.svg"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 5_000
+        assert "<svg" in svg.read_text(encoding="utf-8")[:3000]
+        assert len(pic.caption) > 80, f"{pic.name}: a caption should explain what to look at"
+
+
+def test_activations_numbers(tour_run):
+    text = _output(tour_run, "activations")
+    # σ(0) = 1/2, σ'(0) = 1/4; |σ'| < 0.05 beyond ln(s/(1 − s)) with s = (1 − √0.8)/2: 2.887
+    assert re.search(r"sigmoid\s+0\.5000\s+0\.2500\s+0\.2500\s+"
+                     r"\[-6\.000, -2\.887\], \[2\.887, 6\.000\]", text)
+    assert re.search(r"tanh\s+0\.0000\s+1\.0000\s+1\.0000\s+\[-6\.000, -2\.178\]", text)  # atanh(√0.95)
+    assert re.search(r"relu\s+0\.0000\s+0\.0000\s+1\.0000\s+\[-6\.000, 0\.000\]", text)
+
+
+def test_activation_loss_numbers(tour_run):
+    text = _output(tour_run, "activation_loss")
+    # sigmoid + BCE: dL/dw at w = −2 is σ(−2) − 1 = −0.8808, loss −ln σ(−2) = 2.1269
+    assert re.search(r"sigmoid \+ BCE\s+-0\.8808\s+2\.1269", text)
+    # relu + MSE: relu'(−2) = 0, so loss 1 and w = −2 for ever
+    assert re.search(r"relu \+ MSE\s+0\.0000\s+1\.0000\s+1\.0000\s+-2\.0000", text)
+    assert "stuck (zero gradient at every step): relu + MSE" in text
+
+
+def test_bce_numbers(tour_run):
+    text = _output(tour_run, "bce_gradient")
+    worst = float(re.search(r"largest difference from y_hat - y: (\S+)", text).group(1))
+    assert worst < 1e-12
+    text = _output(tour_run, "bce_eps")
+    for eps in (1e-4, 1e-8, 1e-12):  # loss −ln ε, gradient −1/ε at p = 0, y = 1
+        row = [re.escape(f"{eps:.0e}"), re.escape(f"{-math.log(eps):.4f}"), re.escape(f"{-1 / eps:.4g}")]
+        assert re.search(r"\s+".join(row), text), eps
+    assert "eps = 0: DomainError" in text
+
+
+def test_softmax_numbers(tour_run):
+    text = _output(tour_run, "softmax_jacobian")
+    assert "softmax(a) = [0.3987, 0.3193, 0.282]" in text  # the notes' values
+    assert "row 1: [-0.1273,  0.2173, -0.0900]" in text
+    assert "softmax([1000, 0]) = [1.0, 0.0]" in text
+
+
+def test_autograd_grad_numbers(tour_run):
+    text = _output(tour_run, "autograd_grad")
+    # L = (x·w − y)² with x = 1, w = 2, y = 1: L = 1, dL/dw = 2(xw − y)x = 2, d²L/dw² = 2x² = 2
+    assert "L = 1.0" in text and "dL/dw = 2.0   (w.grad is still 0.0)" in text
+    assert "w.grad = 2.0" in text and "w.grad = 4.0" in text
+    assert "d2L/dw2 = 2.0" in text
+    assert "grad w.r.t. a constant: ValueError: grad(): input 0 ('x')" in text
+    assert "grad of a constant output: ValueError" in text
+
+
+def test_backprop_vs_gd_numbers(tour_run):
+    text = _output(tour_run, "backprop_vs_gd")
+    pairs = re.findall(r"dL/d(\w+)\s*=\s*(\S+)\s*\|\s*(\S+)", text)
+    assert {p[0] for p in pairs} == {"z2", "h", "z1", "w2", "w1"}
+    for _, engine, by_hand in pairs:
+        assert float(engine) == pytest.approx(float(by_hand), abs=1e-6)
+    before, after = map(float, re.search(r"loss (\S+) -> (\S+)", text).groups())
+    assert after < before
+
+
+def test_chain_rule_graph_numbers(tour_run):
+    text = _output(tour_run, "chain_rule_graph")
+    # σ(2) = 0.8808; dy/dw = σ(2)(1 − σ(2))·x = 0.1050; dy/dx = 0.1050·w = 0.2100
+    assert "y = sigmoid(w*x + b) = 0.8808" in text
+    assert "dy/dw = dy/dz * x = 0.1050" in text and "dy/dx = dy/dz * w = 0.2100" in text
+
+
+def test_custom_function_numbers(tour_run):
+    text = _output(tour_run, "custom_function")
+    assert re.search(r"800\s+800\s+1\s+NumericOverflowError", text)  # softplus(800) ≈ 800, σ(800) = 1
+    assert "gradcheck(Softplus) at -3, 0.5, 4: True" in text
+    assert "dq/dw = 4.0 (true derivative: 0)" in text  # straight-through: d(4w)/dw = 4
+
+
+def test_gradient_flow_numbers(tour_run):
+    text = _output(tour_run, "gradient_flow")
+    ratio = {name: float(r) for name, r in re.findall(r"^(\w+, \w+)\s.*first/last = (\S+)$", text, re.M)}
+    assert ratio["sigmoid, xavier"] < 1e-4  # vanishes
+    assert ratio["tanh, xavier"] > 1e-2
+    means = re.search(r"^relu, uniform\s+(\S+)", text, re.M)
+    assert float(means.group(1)) > 100 * float(re.search(r"^relu, he\s+(\S+)", text, re.M).group(1))
+
+
+def test_two_moons_learns(tour_run):
+    text = _output(tour_run, "two_moons")
+    acc = float(re.search(r"final training accuracy: (\S+)%", text).group(1))
+    assert acc >= 97.0
+
+
+def test_gallery_links_every_picture_and_works_offline(tour_run):
+    out, results = tour_run
+    page = (out / "index.html").read_text(encoding="utf-8")
+    linked = set(re.findall(r'(?:src|href)="([^"]+)"', page))
+    on_disk = {p.name for p in out.iterdir() if p.suffix in (".png", ".svg")}
+    assert on_disk == {f for f in linked if f.endswith((".png", ".svg"))}
+    assert len(on_disk) == 2 * sum(len(r.pictures) for r in results.values())
+    remote = [u for u in linked if "://" in u or u.startswith("//")]
+    assert not remote, "the gallery must not load anything remote"
+    for r in results.values():
+        for pic in r.pictures:
+            assert f'<img src="{pic.name}.png"' in page
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "11 demos" in summary and "all succeeded" in summary
+
+
+def test_a_demo_runs_alone_from_the_command_line(tmp_path):
+    proc = subprocess.run([sys.executable, str(DEMOS_DIR / "autograd_grad.py"), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "tg.grad(L, [w])  -> dL/dw = 2.0" in proc.stdout
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["autograd_grad.png", "autograd_grad.svg"]
