@@ -17,7 +17,7 @@ same file runs alone as ``python demos/NAME.py --out DIR``.
 
 ``--docs DIR`` also copies the key pictures (:data:`KEY_IMAGES`) as PNG into
 DIR; that is how the README's images are regenerated:
-``tinygrad-edu tour --out build/tour --docs docs/images``.
+``tinygrad-edu tour --out gallery --docs docs/images``.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ DEMO_ORDER = (
 KEY_IMAGES = (
     "activations", "activation_loss", "bce_eps", "bce_gradient", "softmax_jacobian",
     "gradient_flow_depth", "gradient_flow_init", "backprop_vs_gd", "two_moons_boundary",
-    "two_moons_training", "sigmoid_neuron_graph",
+    "two_moons_training",
 )
 
 
