@@ -8,6 +8,7 @@
 (0.8808, 0.105)
 """
 
+from tinygrad_edu import data, functional, nn, optim, training
 from tinygrad_edu.checking import finite_difference, gradcheck, hessian, jacobian
 from tinygrad_edu.engine import (
     Context,
@@ -28,4 +29,5 @@ __all__ = [
     "Value", "sum", "dot", "grad", "no_grad", "enable_grad", "is_grad_enabled", "Function", "Context",
     "gradcheck", "jacobian", "hessian", "finite_difference",
     "TinygradEduError", "DomainError", "NumericOverflowError", "GradcheckError", "__version__",
+    "data", "functional", "nn", "optim", "training",
 ]
