@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import string
 import subprocess
 import sys
 import textwrap
@@ -246,7 +247,8 @@ def test_hostile_labels_render_literally(label):
     assert shown.replace("\xa0", " ") == visible_text(label)
 
 
-@given(st.text(st.characters(exclude_categories=()), min_size=1, max_size=30))
+@given(st.text(st.characters(exclude_categories=()), min_size=1, max_size=30)
+       | st.text(string.punctuation + " \t", min_size=1, max_size=6))   # short strings of markup characters
 def test_random_labels_never_break_dot(label):
     y = tg.Value(1.0, label=label) * 2.0
     root = svg_root(draw_graph(y).pipe(format="svg"))   # dot exits 0 and the SVG is well-formed XML

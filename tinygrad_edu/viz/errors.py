@@ -20,7 +20,11 @@ class GraphvizNotFoundError(TinygradEduError, RuntimeError):
     """Graphviz's ``dot`` program is not on PATH; the message says how to install it."""
 
 
-def check_size(n: int, max_nodes: int, what: str = "drawing") -> None:
+DRAWING_COST = ("Graphviz needs seconds for thousands of nodes and minutes beyond, and such a picture "
+                "is unreadable anyway")
+
+
+def check_size(n: int, max_nodes: int, what: str = "drawing", cost: str = DRAWING_COST) -> None:
     """Raise :class:`GraphTooLargeError` when ``n`` Values exceed ``max_nodes``.
 
     >>> check_size(10, 500)
@@ -34,8 +38,7 @@ def check_size(n: int, max_nodes: int, what: str = "drawing") -> None:
     if n > max_nodes:
         raise GraphTooLargeError(
             f"the graph has {n} Values, more than max_nodes={max_nodes} for {what}. "
-            f"Graphviz needs seconds for thousands of nodes and minutes beyond, and such a picture "
-            f"is unreadable anyway. To proceed: pass max_nodes={n} to draw it all; or draw a part - "
+            f"{cost}. To proceed: pass max_nodes={n} to take it all; or take a part - "
             f"call it on an intermediate Value, whose graph is smaller; or collapse the graph - "
             f"build sums and neurons with tinygrad_edu.sum / tinygrad_edu.dot, one node each "
             f"instead of a chain of + and ×"

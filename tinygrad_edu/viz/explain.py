@@ -18,7 +18,7 @@ up node by node in linear time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tinygrad_edu.engine.value import Value
@@ -92,12 +92,14 @@ def _factor_name(node: Value, k: int, names: dict[int, str]) -> str:
     return text
 
 
-def _elide(items: list[str], sep: str) -> str:
-    if len(items) <= MAX_FACTORS:
-        return sep.join(items)
-    head, tail = MAX_FACTORS // 2, MAX_FACTORS // 2
-    hidden = len(items) - head - tail
-    return sep.join([*items[:head], f"… ({hidden} more)", *items[-tail:]])
+def _elide(n: int, item: Callable[[int], str], sep: str) -> str:
+    """``item(0) sep item(1) ...`` for ``n`` items; past MAX_FACTORS the middle is elided (and never made)."""
+    if n <= MAX_FACTORS:
+        return sep.join(item(i) for i in range(n))
+    half = MAX_FACTORS // 2
+    head = [item(i) for i in range(half)]
+    tail = [item(i) for i in range(n - half, n)]
+    return sep.join([*head, f"… ({n - 2 * half} more)", *tail])
 
 
 def _paths(root: Value, x: Value, reach: set[int], limit: int) -> list[list[tuple[Value, int]]]:
@@ -185,7 +187,8 @@ def explain(
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"max_paths must be a positive int, got {max_paths!r}")
     order = walk(root)
-    check_size(len(order), max_nodes, "explain()")
+    check_size(len(order), max_nodes, "explain()",
+               "Every path is traced, which takes seconds per hundred thousand Values")
     index = {id(v): i for i, v in enumerate(order)}
     names = node_names(order)
     rname = names[id(root)]
@@ -193,8 +196,8 @@ def explain(
         return (f"{rname} = {fixed_number(root.data)} is a constant (it requires no grad): "
                 "there is no chain rule to show")
     targets = _wrt_list(wrt, order, index)
-    adj = adjoints(order)
     local = {id(v): local_derivatives(v) for v in order if not v.is_leaf}
+    adj = adjoints(order, local=local)
     lines = _header(order, names)
     lines.append("")
     for x in targets:
@@ -208,16 +211,23 @@ def explain(
         paths = _paths(root, x, reach, max_paths)
         texts = []
         for path in paths:
-            symbols = [_factor_name(node, k, names) for node, k in path]
             factors = [local[id(node)][k] for node, k in path]
             product = 1.0
             for f in factors:
                 product *= f
             if len(factors) == 1:
-                texts.append((f"{symbols[0]} = {fixed_number(product)}", product))
-            else:
-                numbers = _elide([fixed_number(f) for f in factors], " × ")
-                texts.append((f"{_elide(symbols, ' · ')} = {numbers} = {fixed_number(product)}", product))
+                texts.append((f"{_factor_name(path[0][0], path[0][1], names)} = {fixed_number(product)}",
+                              product))
+                continue
+
+            def symbol(i: int, path: list[tuple[Value, int]] = path) -> str:
+                return _factor_name(path[i][0], path[i][1], names)
+
+            def number(i: int, factors: list[float] = factors) -> str:
+                return fixed_number(factors[i])
+
+            text = f"{_elide(len(path), symbol, ' · ')} = {_elide(len(factors), number, ' × ')}"
+            texts.append((f"{text} = {fixed_number(product)}", product))
         if n_paths == 1:
             lines.append(f"{lhs} = {texts[0][0]}")
             continue

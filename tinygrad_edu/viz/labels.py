@@ -12,7 +12,8 @@ numbers the same way:
   its ``label`` when it has one, otherwise ``u1, u2, ...`` in topological order
   (constants are named by their number, an unlabelled output ``out``);
 * **escaping** - :func:`html_text` turns any string into text that is safe inside
-  a Graphviz HTML-like label: markup characters become entities, backslashes are
+  a Graphviz HTML-like label: markup characters and brackets become entities
+  (dot rejects a cell holding only ``]``, a case found by a property test), backslashes are
   doubled (Graphviz expands ``\\N``, ``\\G``, ... even inside HTML labels), and
   characters XML cannot carry - control characters, lone surrogates,
   non-characters - are shown as visible ``\\xNN`` / ``\\uNNNN`` escapes.  A label
@@ -95,8 +96,12 @@ def html_text(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
 
     >>> html_text('<b> & "q" \\\\N')
     '&lt;b&gt; &amp; &quot;q&quot; \\\\\\\\N'
+    >>> html_text("]")
+    '&#93;'
     """
-    return html.escape(visible_text(text, max_chars), quote=True).replace("\\", "\\\\")
+    escaped = html.escape(visible_text(text, max_chars), quote=True)
+    # dot's own lexer rejects a cell holding only "]" characters, so brackets become entities too
+    return escaped.replace("\\", "\\\\").replace("[", "&#91;").replace("]", "&#93;")
 
 
 def node_names(order: Sequence[Value]) -> dict[int, str]:

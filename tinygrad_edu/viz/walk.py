@@ -69,11 +69,13 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
     return tuple(float(g) for g in grads)
 
 
-def adjoints(order: list[Value], seed: float = 1.0) -> dict[int, float]:
+def adjoints(order: list[Value], seed: float = 1.0,
+             local: dict[int, tuple[float, ...]] | None = None) -> dict[int, float]:
     """d(root)/d(node) for every node of ``order`` that requires grad, keyed by ``id``.
 
     ``order`` is a :func:`walk` (root last).  Reverse-mode accumulation over the
-    registry's local derivatives; ``.grad`` is neither read nor written.
+    registry's local derivatives (``local``: those already computed, by node id);
+    ``.grad`` is neither read nor written.
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(3.0)
@@ -89,7 +91,8 @@ def adjoints(order: list[Value], seed: float = 1.0) -> dict[int, float]:
         if node.is_leaf:
             continue
         g = adj[id(node)]
-        for x, d in zip(node.inputs, local_derivatives(node)):
+        derivs = local[id(node)] if local is not None else local_derivatives(node)
+        for x, d in zip(node.inputs, derivs):
             if x.requires_grad:
                 adj[id(x)] += g * d
     return adj
