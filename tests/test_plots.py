@@ -15,6 +15,8 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib", reason="the plots need the viz extra")
 
@@ -106,6 +108,14 @@ def test_shaded_spans_hold_exactly_the_small_derivatives(activation_figure):
                 continue  # too close to a span's end to tell
             inside = any(a <= x <= b for a, b in spans)
             assert inside == (abs(slope) < 0.05), (name, x, slope, spans)
+
+
+@given(name=st.sampled_from(sorted(FORWARDS)),
+       x=st.floats(-8.0, 8.0, allow_nan=False).filter(lambda v: abs(v) > 1e-4))
+def test_value_and_derivative_matches_central_differences(name, x):
+    y, d = plots.value_and_derivative(name, x)
+    assert y == pytest.approx(FORWARDS[name](x), rel=1e-12, abs=1e-15)
+    assert d == pytest.approx(_central(FORWARDS[name], x), rel=1e-6, abs=1e-8)
 
 
 def test_no_shading_and_bad_arguments():

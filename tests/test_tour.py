@@ -129,6 +129,13 @@ def test_plain_progress_lines_without_tqdm(demos, tmp_path, monkeypatch, capsys)
     assert "[2/2] bad (FAILED)" in err
 
 
+def test_tqdm_progress_bar(demos, tmp_path, capsys):
+    pytest.importorskip("tqdm")
+    tour.run(tmp_path / "out", demos_dir=demos, demos=["good", "activations"], progress=True)
+    err = capsys.readouterr().err
+    assert "tour: 100%" in err and "2/2" in err
+
+
 def test_bad_jobs_value(demos, tmp_path):
     with pytest.raises(ValueError, match="jobs must be a positive int"):
         tour.run(tmp_path / "out", demos_dir=demos, jobs=0)
