@@ -162,10 +162,13 @@ class Value:
         backward(self, grad_output)
 
     # ------------------------------------------------------------ arithmetic
+    # + and * are most of any network's nodes: they call _make directly (what
+    # binary() does), saving one Python call per node.
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "+")
-        return binary(D.ADD, self.data + other.data, self, other)
+        return _make(self.data + other.data, (self.requires_grad or other.requires_grad) and MODE.enabled,
+                     D.ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
         other = const(other, "+")
@@ -183,7 +186,8 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "*")
-        return binary(D.MUL, self.data * other.data, self, other)
+        return _make(self.data * other.data, (self.requires_grad or other.requires_grad) and MODE.enabled,
+                     D.MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
         other = const(other, "*")
@@ -263,42 +267,15 @@ class Value:
 
 
 # ---------------------------------------------------------------- building nodes
-def const(x: Any, what: str = "operand") -> Value:
-    """Wrap a number as a constant Value (requires no grad)."""
-    if isinstance(x, Value):
-        return x
-    v = _new(Value)
-    v.data = to_float(x, f"Value {what}")
-    v.grad = 0.0
-    v.label = ""
-    v.requires_grad = False
-    v._op = None
-    v._a = None
-    v._b = None
-    v._g = 0.0
-    v._mark = None
-    return v
-
-
-def _node(data: float) -> Value:
+def _make(data: float, record: bool, op: Op | None, a: Any, b: Any) -> Value:
+    """A new Value; when ``record`` is true it remembers ``op`` and its inputs ``a``, ``b``."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out._g = 0.0
     out._mark = None
-    return out
-
-
-def binary(op: Op, data: float, a: Value, b: Value) -> Value:
-    """A new node ``op(a, b)`` with the given forward result; the graph is recorded when needed."""
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._g = 0.0
-    out._mark = None
-    if (a.requires_grad or b.requires_grad) and MODE.enabled:
+    if record:
         out.requires_grad = True
         out._op = op
         out._a = a
@@ -309,37 +286,26 @@ def binary(op: Op, data: float, a: Value, b: Value) -> Value:
     return out
 
 
+def const(x: Any, what: str = "operand") -> Value:
+    """Wrap a number as a constant Value (requires no grad); a Value is returned as it is."""
+    if isinstance(x, Value):
+        return x
+    return _make(to_float(x, f"Value {what}"), False, None, None, None)
+
+
+def binary(op: Op, data: float, a: Value, b: Value) -> Value:
+    """A new node ``op(a, b)`` with the given forward result; the graph is recorded when needed."""
+    return _make(data, (a.requires_grad or b.requires_grad) and MODE.enabled, op, a, b)
+
+
 def unary(op: Op, data: float, x: Value, p: Any = None) -> Value:
     """A new node ``op(x)`` (``p``: the op's constant parameter, if any)."""
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._g = 0.0
-    out._mark = None
-    if x.requires_grad and MODE.enabled:
-        out.requires_grad = True
-        out._op = op
-        out._a = x
-        out._b = p
-    else:
-        out.requires_grad = False
-        out._op = out._a = out._b = None
-    return out
+    return _make(data, x.requires_grad and MODE.enabled, op, x, p)
 
 
 def nary(op: Op, data: float, inputs: tuple[Value, ...], p: Any = None) -> Value:
     """A new node with any number of inputs (sum, dot, custom Functions)."""
-    out = _node(data)
-    if MODE.enabled and any(x.requires_grad for x in inputs):
-        out.requires_grad = True
-        out._op = op
-        out._a = inputs
-        out._b = p
-    else:
-        out.requires_grad = False
-        out._op = out._a = out._b = None
-    return out
+    return _make(data, MODE.enabled and any(x.requires_grad for x in inputs), op, inputs, p)
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the public name in the contract
