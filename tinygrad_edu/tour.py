@@ -2,7 +2,10 @@
 
 ``tinygrad-edu tour --out DIR`` (or ``python -m tinygrad_edu.tour --out DIR``)
 runs each script of the ``demos/`` folder in this process, one after the
-other, with a progress bar (tqdm when installed, plain lines otherwise).
+other, with a progress bar (tqdm when installed, plain lines otherwise);
+``--jobs N`` runs them instead as separate ``python demos/NAME.py`` processes,
+N at a time.  A demo that fails is reported (exit status 1) without stopping
+the others.
 Each demo prints its key numbers and saves its pictures as PNG and SVG; the
 tour writes, next to them,
 
