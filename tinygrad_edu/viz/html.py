@@ -95,8 +95,8 @@ def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
             line = (f"grad({xname}) += grad({name}) × ∂{name}/∂{xname} = "
                     f"{fixed_number(g)} × {fixed_number(d)} = {fixed_number(contrib)}")
             if id(x) in touched:
-                line += (f"   → grad({xname}) = {fixed_number(before)} + {fixed_number(contrib)}"
-                         f" = {fixed_number(running[id(x)])}")
+                sign = f"− {fixed_number(-contrib)}" if contrib < 0 else f"+ {fixed_number(contrib)}"
+                line += f"   → grad({xname}) = {fixed_number(before)} {sign} = {fixed_number(running[id(x)])}"
             touched.add(id(x))
             lines.append(line)
             updates.append([index[id(x)], fixed_number(running[id(x)])])
@@ -129,7 +129,6 @@ p.intro { color: #4b5563; margin: 0 0 .8rem 0; max-width: 60rem; }
          background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 6px; padding: .5rem .8rem;
          white-space: pre-wrap; min-height: 3.5rem; }
 #graph { margin-top: .8rem; overflow: auto; border: 1px solid #e5e7eb; border-radius: 6px; padding: .4rem; }
-#graph svg { max-width: 100%; height: auto; }
 .node.active polygon, .node.active ellipse { stroke: #dc2626; stroke-width: 3px; }
 .node.updated polygon { stroke: #2563eb; stroke-width: 2.5px; }
 text.grad-updated { fill: #dc2626; font-weight: bold; }
@@ -185,6 +184,13 @@ _JS = """
       [byId("v" + i), byId("v" + i + "_op")].forEach(function (el) {
         if (el) { el.classList.add("active"); }
       });
+      var op = byId("v" + i + "_op"), box = byId("graph");
+      if (op) {  // keep the visited op in view inside the scrolling graph box
+        var r = op.getBoundingClientRect(), b = box.getBoundingClientRect();
+        if (r.left < b.left || r.right > b.right) {
+          box.scrollLeft += (r.left + r.right) / 2 - (b.left + b.right) / 2;
+        }
+      }
     });
     f.updated.forEach(function (i) {
       var el = byId("v" + i);

@@ -49,16 +49,17 @@ def short_number(x: float, digits: int = 4) -> str:
 
 
 def fixed_number(x: float, decimals: int = 4) -> str:
-    """``x`` with ``decimals`` decimals, or in scientific notation when tiny or huge.
+    """``x`` with ``decimals`` decimals, or in scientific notation below 0.01 or from 10⁶ on.
 
-    Used for chain-rule arithmetic, where columns of numbers are compared.
+    Used for chain-rule arithmetic, where columns of numbers are compared;
+    scientific notation keeps the significant digits of small gradients.
 
-    >>> fixed_number(0.10499358), fixed_number(1.0), fixed_number(3e-7), fixed_number(0.0)
-    ('0.1050', '1.0000', '3.0000e-07', '0.0000')
+    >>> fixed_number(0.10499358), fixed_number(1.0), fixed_number(0.0015), fixed_number(0.0)
+    ('0.1050', '1.0000', '1.5000e-03', '0.0000')
     """
     if x == 0.0:
         return f"{0.0:.{decimals}f}"
-    if math.isfinite(x) and 10.0 ** (-decimals + 1) <= abs(x) < 1e6:
+    if math.isfinite(x) and 1e-2 <= abs(x) < 1e6:
         return f"{x:.{decimals}f}"
     return f"{x:.{decimals}e}"
 
@@ -149,8 +150,8 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
     >>> n = {id(a): "a", id(b): "b"}
     >>> op_text(a * b, n), op_text((a - b).inputs[0], n), op_text(a.sigmoid(), n), op_text(a ** 2, n)
     ('a × b', 'a', 'σ(a)', 'a ** 2')
-    >>> op_text(tg.sum([a, b, a]), n), op_text(abs(b), n), op_text(-a, n)
-    ('Σ(a, b, a)', '|b|', '−a')
+    >>> op_text(tg.sum([a, b, a]), n), op_text(abs(b), n), op_text(-a, n), op_text(tg.dot([a, b], [3, -2]), n)
+    ('Σ(a, b, a)', '|b|', '−a', 'a·3 + b·(-2)')
     """
     spec = v.op_spec
     if spec is None:
@@ -165,6 +166,13 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
         return f"{spec.symbol}{args[0]}"
     if spec.arity == 1 and "·" in spec.symbol:
         return spec.symbol.replace("·", args[0])
+    if spec.name == "dot":  # dot(w1..wn, x1..xn) = w1·x1 + ... + wn·xn
+        half = len(args) // 2
+        wrap = [f"({a})" if a.startswith("-") else a for a in args]
+        terms = [f"{wrap[i]}·{wrap[half + i]}" for i in range(half)]
+        if len(terms) > max_args:
+            terms = [*terms[: max_args - 1], f"… {len(terms) - max_args + 1} more"]
+        return " + ".join(terms)
     if len(args) > max_args:
         args = [*args[: max_args - 1], f"… {len(args) - max_args + 1} more"]
     inner = ", ".join(args)
