@@ -249,9 +249,9 @@ def binary_cross_entropy(probs: Any, targets: Any, eps: float = BCE_EPS,
     prediction is −log(1 + ε) ≈ −1e-8 instead of 0.  A larger ε = 1e-4 caps the
     loss at 9.2 and changes it visibly below p ≈ 0.01 (by 1 % at p = 0.01).  A
     smaller ε = 1e-16 lets |∂ℓ/∂p| reach 1e16, so one gradient step at a
-    saturated wrong prediction throws the weights far away; and it is below the
-    spacing of doubles near 1 (2.2e-16), so p + ε rounds to p for every
-    p > 0.5 - it only guards p exactly 0 or 1.  ``eps=0`` gives the exact
+    saturated wrong prediction throws the weights far away; and it is below half
+    the spacing of doubles at 1 (1.1e-16), so 1 + ε rounds to 1 and ε only
+    matters where p or 1 − p is tiny - in effect it guards p at 0 and 1 only.  ``eps=0`` gives the exact
     formula (a DomainError from ``log`` at p = 0 or 1).
 
     A target of exactly 0 or 1 skips the term it multiplies by 0.  Probabilities

@@ -123,8 +123,10 @@ def demo_main(run: Callable[[Path], list[Picture]], title: str, argv: Sequence[s
 
 
 def default_demos_dir() -> Path:
-    """The ``demos/`` folder of the source checkout this package sits in."""
-    return Path(__file__).resolve().parent.parent / "demos"
+    """The demo scripts: shipped inside the package by a wheel, else the checkout's ``demos/``."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "demos"
+    return packaged if packaged.is_dir() else here.parent / "demos"
 
 
 def find_demos(demos_dir: Path | None = None, names: Sequence[str] | None = None) -> list[Path]:
