@@ -18,7 +18,7 @@ import numbers
 from collections.abc import Iterable
 from typing import Any, TypeAlias, Union
 
-from tinygrad_edu.engine.mode import MODE
+from tinygrad_edu.engine.mode import ALL, MODE
 from tinygrad_edu.ops import definitions as D
 from tinygrad_edu.ops.registry import Op
 
@@ -167,8 +167,8 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "+")
-        return _make(self.data + other.data, (self.requires_grad or other.requires_grad) and MODE.enabled,
-                     D.ADD, self, other)
+        record = self.requires_grad or other.requires_grad
+        return _make(self.data + other.data, record and (ALL.on or MODE.enabled), D.ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
         other = const(other, "+")
@@ -186,8 +186,8 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "*")
-        return _make(self.data * other.data, (self.requires_grad or other.requires_grad) and MODE.enabled,
-                     D.MUL, self, other)
+        record = self.requires_grad or other.requires_grad
+        return _make(self.data * other.data, record and (ALL.on or MODE.enabled), D.MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
         other = const(other, "*")
@@ -295,17 +295,17 @@ def const(x: Any, what: str = "operand") -> Value:
 
 def binary(op: Op, data: float, a: Value, b: Value) -> Value:
     """A new node ``op(a, b)`` with the given forward result; the graph is recorded when needed."""
-    return _make(data, (a.requires_grad or b.requires_grad) and MODE.enabled, op, a, b)
+    return _make(data, (a.requires_grad or b.requires_grad) and (ALL.on or MODE.enabled), op, a, b)
 
 
 def unary(op: Op, data: float, x: Value, p: Any = None) -> Value:
     """A new node ``op(x)`` (``p``: the op's constant parameter, if any)."""
-    return _make(data, x.requires_grad and MODE.enabled, op, x, p)
+    return _make(data, x.requires_grad and (ALL.on or MODE.enabled), op, x, p)
 
 
 def nary(op: Op, data: float, inputs: tuple[Value, ...], p: Any = None) -> Value:
     """A new node with any number of inputs (sum, dot, custom Functions)."""
-    return _make(data, MODE.enabled and any(x.requires_grad for x in inputs), op, inputs, p)
+    return _make(data, (ALL.on or MODE.enabled) and any(x.requires_grad for x in inputs), op, inputs, p)
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the public name in the contract
