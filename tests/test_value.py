@@ -173,3 +173,29 @@ def test_sum_and_dot_make_one_node():
         tg.dot(xs, [1.0])
     with pytest.raises(TypeError, match="iterable"):
         tg.sum(Value(1.0))  # type: ignore[arg-type]
+
+
+def test_no_grad_in_one_thread_does_not_stop_recording_in_another():
+    from tinygrad_edu.engine.mode import ALL
+
+    inside, release = threading.Event(), threading.Event()
+    made = []
+
+    def worker():
+        with tg.no_grad():
+            made.append(Value(1.0) * 2)
+            inside.set()
+            release.wait(5)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    try:
+        assert inside.wait(5)
+        assert not ALL.on  # the fast path is off while a thread is inside no_grad
+        y = Value(1.0) * 2
+        assert y.requires_grad and y.op == "mul"  # this thread still records
+        assert not made[0].requires_grad  # the other one did not
+    finally:
+        release.set()
+        t.join()
+    assert ALL.on and tg.is_grad_enabled()
