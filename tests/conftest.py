@@ -24,3 +24,25 @@ if settings is not None:
     )
     settings.register_profile("thorough", max_examples=2000, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+if os.environ.get("CI"):
+    import pytest
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+        """In CI every optional dependency is installed: a skipped test is a failure there."""
+        outcome = yield
+        report = outcome.get_result()
+        if report.skipped and not hasattr(report, "wasxfail"):
+            report.outcome = "failed"
+            report.longrepr = f"skipped in CI, where nothing may be skipped: {report.longrepr}"
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(collector):  # type: ignore[no-untyped-def]
+        """A whole module skipped (importorskip) in CI is a failure too."""
+        outcome = yield
+        report = outcome.get_result()
+        if report.skipped:
+            report.outcome = "failed"
+            report.longrepr = f"module skipped in CI, where nothing may be skipped: {report.longrepr}"
