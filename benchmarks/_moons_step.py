@@ -78,7 +78,7 @@ def build(Value):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", choices=["micrograd", "tinygrad_edu"], required=True)
-    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--steps", type=int, default=100)
     args = ap.parse_args()
     if args.engine == "micrograd":
         from micrograd.engine import Value
@@ -126,8 +126,9 @@ def main() -> None:
         fwd.append(t1 - t0)
         bwd.append(t2 - t1)
     print(json.dumps({
-        "engine": args.engine, "gc_enabled": gc.isenabled(), "step_s": statistics.median(times),
-        "forward_s": statistics.median(fwd), "backward_s": statistics.median(bwd),
+        "engine": args.engine, "gc_enabled": gc.isenabled(), "steps": args.steps,
+        "step_s": statistics.fmean(times), "median_step_s": statistics.median(times),
+        "forward_s": statistics.fmean(fwd), "backward_s": statistics.fmean(bwd),
         "graph_bytes": graph_bytes, **first,
     }))
 
