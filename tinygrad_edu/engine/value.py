@@ -6,9 +6,9 @@ the op (``op``) and the ordered tuple of Values it was computed from
 (``inputs``).  Ops come from the registry (:mod:`tinygrad_edu.ops`): a Value
 method computes the op's forward on floats and records the op; the backward
 pass (:mod:`tinygrad_edu.engine.autograd`) asks the registry for the local
-derivative.  No closures are stored on nodes, so a graph is a plain tree of
-references with no cycles: CPython frees it the moment it is unreachable,
-without the cyclic garbage collector.
+derivative.  No closures are stored on nodes: each node points to its inputs,
+never the other way round, so a graph has no reference cycles and CPython
+frees it the moment it is unreachable, without the cyclic garbage collector.
 """
 
 from __future__ import annotations
