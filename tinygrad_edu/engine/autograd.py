@@ -148,6 +148,25 @@ def backward(root: Value, grad_output: Any = 1.0) -> None:
     _propagate_floats(order, write_grad=True)
 
 
+def node_gradients(root: Value, grad_output: Any = 1.0) -> dict[Value, float]:
+    """d(root)/d(node) * grad_output for every node ``root`` depends on that requires grad.
+
+    One float backward pass that touches no ``.grad`` (the renderer and ``explain``
+    use it to show gradients without changing them).
+
+    >>> x = Value(3.0)
+    >>> y = x * x + x                      # dy/dx = 2x + 1 = 7
+    >>> node_gradients(y)[x], x.grad
+    (7.0, 0.0)
+    """
+    order = topological_order(root)
+    if not order:
+        return {}
+    root._g = to_float(grad_output, "grad_output")
+    _propagate_floats(order, write_grad=False)
+    return {node: node._g for node in order}
+
+
 def _describe(i: int, v: Value) -> str:
     return f"input {i}" + (f" ({v.label!r})" if v.label else "") + f" = {v!r}"
 

@@ -83,9 +83,7 @@ def power(x: Any, p: Any) -> Any:
     if isinstance(x, float) and isinstance(p, float):
         try:
             r = x**p
-        except ZeroDivisionError:
-            return INF
-        except OverflowError:
+        except (ZeroDivisionError, OverflowError):  # 0 ** negative, or too large
             return INF
         return r if isinstance(r, float) else NAN  # complex result: outside the real domain
     return x**p

@@ -197,7 +197,7 @@ def explain(
                 "there is no chain rule to show")
     targets = _wrt_list(wrt, order, index)
     local = {id(v): local_derivatives(v) for v in order if not v.is_leaf}
-    adj = adjoints(order, local=local)
+    adj = adjoints(order)
     lines = _header(order, names)
     lines.append("")
     for x in targets:

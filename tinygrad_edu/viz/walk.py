@@ -14,12 +14,13 @@ chain rule is made of:
 * the *local derivative* on each edge, ∂out/∂input at this point, asked from
   the ops registry (the single place where derivative formulas live);
 * the *adjoint* of each node, d(root)/d(node) = Σ over the node's users of
-  adjoint(user) × ∂user/∂node - reverse-mode accumulation, the same sum over
-  paths that :func:`explain` prints term by term.
+  adjoint(user) × ∂user/∂node - taken from the engine's own backward pass
+  (without touching ``.grad``); :func:`explain` prints the same sum term by term.
 """
 
 from __future__ import annotations
 
+from tinygrad_edu.engine.autograd import node_gradients
 from tinygrad_edu.engine.value import Value
 
 
@@ -69,13 +70,13 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
     return tuple(float(g) for g in grads)
 
 
-def adjoints(order: list[Value], seed: float = 1.0,
-             local: dict[int, tuple[float, ...]] | None = None) -> dict[int, float]:
+def adjoints(order: list[Value], seed: float = 1.0) -> dict[int, float]:
     """d(root)/d(node) for every node of ``order`` that requires grad, keyed by ``id``.
 
-    ``order`` is a :func:`walk` (root last).  Reverse-mode accumulation over the
-    registry's local derivatives (``local``: those already computed, by node id);
-    ``.grad`` is neither read nor written.
+    ``order`` is a :func:`walk` (root last).  The numbers come from the engine's
+    own backward pass (:func:`~tinygrad_edu.engine.autograd.node_gradients`), so
+    a picture shows exactly what ``backward()`` would give; ``.grad`` is neither
+    read nor written.
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(3.0)
@@ -84,15 +85,6 @@ def adjoints(order: list[Value], seed: float = 1.0,
     7.0
     """
     adj: dict[int, float] = {id(v): 0.0 for v in order if v.requires_grad}
-    if not order or not order[-1].requires_grad:
-        return adj
-    adj[id(order[-1])] = seed
-    for node in reversed(order):
-        if node.is_leaf:
-            continue
-        g = adj[id(node)]
-        derivs = local[id(node)] if local is not None else local_derivatives(node)
-        for x, d in zip(node.inputs, derivs):
-            if x.requires_grad:
-                adj[id(x)] += g * d
+    if order and order[-1].requires_grad:
+        adj.update((id(v), g) for v, g in node_gradients(order[-1], seed).items())
     return adj
