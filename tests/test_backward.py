@@ -119,6 +119,39 @@ def test_repeated_backward_adds_exactly_one_more_pass():
     assert (x.grad, h.grad, y.grad) == (30.0, 5.0, 2.5)
 
 
+def test_backward_after_grads_were_edited_by_hand():
+    # a pass sums in .grad, setting earlier values aside: whatever was there is kept
+    x = Value(2.0)
+    h = x * x
+    y = h * 3.0
+    x.grad, h.grad, y.grad = 0.5, -7.0, float("inf")
+    y.backward()
+    assert (x.grad, h.grad, y.grad) == (0.5 + 12.0, -7.0 + 3.0, float("inf"))
+
+
+def test_a_failing_backward_pass_changes_no_grad():
+    class Boom(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return 2.0 * x
+
+        @staticmethod
+        def backward(ctx, g):
+            raise RuntimeError("boom")
+
+    x = Value(1.0)
+    w = Value(3.0)
+    h = Boom.apply(x)
+    y = h * w + w * w  # the pass reaches w (twice) before it reaches Boom
+    x.grad, w.grad = 0.25, 1.5
+    with pytest.raises(RuntimeError, match="boom"):
+        y.backward()
+    assert (x.grad, w.grad, h.grad, y.grad) == (0.25, 1.5, 0.0, 0.0)
+    with pytest.raises(RuntimeError, match="boom"):
+        tg.grad(y, w)
+    assert (x.grad, w.grad, h.grad, y.grad) == (0.25, 1.5, 0.0, 0.0)
+
+
 def test_backward_on_shared_subgraph_from_two_outputs():
     x = Value(1.0)
     h = x.exp()

@@ -162,6 +162,19 @@ def test_constants_only_make_no_graph():
         y.backward()
 
 
+def test_requires_grad_is_settable_on_leaves_only():
+    x = Value(2.0)
+    x.requires_grad = False
+    y = x * 3
+    assert not y.requires_grad and y.is_leaf
+    x.requires_grad = True
+    y = x * 3
+    assert y.requires_grad and not y.is_leaf and y.inputs[0] is x
+    with pytest.raises(ValueError, match=r"only be changed on a leaf.*'mul'.*detach"):
+        y.requires_grad = False
+    assert y.requires_grad
+
+
 def test_sum_and_dot_make_one_node():
     xs = [Value(float(i)) for i in range(5)]
     s = tg.sum(xs)

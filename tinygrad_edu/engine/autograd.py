@@ -6,9 +6,11 @@ and hand each node's gradient to its inputs through the op's local derivative
 from the registry: ``grad(input) += grad(out) * d(out)/d(input)``.
 
 Everything here is iterative (an explicit stack, no recursion), so a graph of
-any depth works.  Gradients of one pass are summed in a per-node scratch slot
-first and added to ``.grad`` once at the end of the pass, so calling
-``backward()`` twice adds exactly one more pass and no node is counted twice.
+any depth works.  A pass sums each node's gradient in its ``.grad``: gradients
+left there by earlier passes are set aside when the walk reaches a node and
+added back at the end, so calling ``backward()`` twice adds exactly one more
+pass, no node is counted twice, and a pass that fails (a user's ``Function``
+raising, say) leaves every ``.grad`` as it was.
 With ``create_graph=True`` the same registry rules are evaluated on Values
 instead of floats, which records the backward pass as a new graph that can be
 differentiated again.
@@ -16,11 +18,11 @@ differentiated again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any, Union, overload
 
 from tinygrad_edu.engine.mode import enable_grad
-from tinygrad_edu.engine.value import Value, const, to_float
+from tinygrad_edu.engine.value import CONSTANT, Value, const, to_float
 
 Number = Union[int, float]
 
@@ -28,14 +30,26 @@ Number = Union[int, float]
 def topological_order(root: Value) -> list[Value]:
     """Nodes that ``root`` depends on (and that require grad), inputs before users.
 
-    Iterative depth-first search.  A node is pushed to be opened; when opened it
-    is pushed again, under its inputs, so it comes back - and is emitted - only
-    after all of them.  Each walk marks nodes with two fresh tokens ("opened",
-    "emitted") in the node's ``_mark`` slot, which is cheaper than two sets.
-    Also resets each node's per-pass gradient ``_g`` to 0.
+    >>> x = Value(2.0, label="x")
+    >>> y = (x * x).relu()
+    >>> [v.op or v.label for v in topological_order(y)]
+    ['x', 'mul', 'relu']
+    """
+    return _walk(root, None)
+
+
+def _walk(root: Value, set_aside: list[tuple[Value, float]] | None) -> list[Value]:
+    """The topological order of :func:`topological_order`, found by depth-first search.
+
+    A node is pushed to be opened; when opened it is pushed again, under its
+    inputs, so it comes back - and is emitted - only after all of them.  Each
+    walk marks nodes with two fresh tokens ("opened", "emitted") in the node's
+    ``_mark`` slot, which is cheaper than two sets.  With a ``set_aside`` list,
+    each node's nonzero ``.grad`` is moved there (and ``.grad`` set to 0) as the
+    node is opened, so that the pass can sum its own gradients in ``.grad``.
     """
     order: list[Value] = []
-    if not root.requires_grad:
+    if root._op is CONSTANT:
         return order
     emit = order.append
     opened = object()
@@ -49,66 +63,95 @@ def topological_order(root: Value) -> list[Value]:
         if mark is opened:  # back again: all its inputs are emitted
             node._mark = emitted
             emit(node)
-        elif mark is not emitted:  # first visit: open it
-            node._mark = opened
-            node._g = 0.0
-            push(node)
-            op = node._op
-            if op is None:
-                continue
-            if op.arity == 2:
-                a = node._a
-                b = node._b
-                if a.requires_grad and a._mark is not emitted:
-                    push(a)
-                if b.requires_grad and b._mark is not emitted:
-                    push(b)
-            elif op.arity == 1:
-                a = node._a
-                if a.requires_grad and a._mark is not emitted:
-                    push(a)
-            else:
-                for x in node._a:
-                    if x.requires_grad and x._mark is not emitted:
-                        push(x)
+            # (CPython 3.11 specialises a function's bytecode after a few calls or
+            # backward jumps; this ``continue`` is a backward jump, taken once per node.)
+            continue
+        if mark is emitted:
+            continue
+        node._mark = opened  # first visit: open it
+        if node.grad and set_aside is not None:
+            set_aside.append((node, node.grad))
+            node.grad = 0.0
+        push(node)
+        arity = node._op.arity
+        if arity == 2:
+            a = node._a
+            b = node._b
+            if a._op is not CONSTANT and a._mark is not emitted:
+                push(a)
+            if b._op is not CONSTANT and b._mark is not emitted:
+                push(b)
+        elif arity == 1:
+            a = node._a
+            if a._op is not CONSTANT and a._mark is not emitted:
+                push(a)
+        elif arity < 0:
+            for x in node._a:
+                if x._op is not CONSTANT and x._mark is not emitted:
+                    push(x)
     return order
 
 
-def _propagate_floats(order: list[Value], write_grad: bool) -> None:
-    """One backward pass on floats over ``order`` (root last, its ``_g`` seeded).
+def _propagate_floats(order: list[Value]) -> None:
+    """One backward pass on floats over ``order`` (root last, its ``.grad`` seeded).
 
     For each node, from the output back: ``grad(input) += g * d(node)/d(input)``,
-    the product coming from the op's ``vjp`` rule in the registry.  With
-    ``write_grad`` each node's total for this pass is then added to ``.grad``.
+    the product coming from the op's ``vjp`` rule in the registry.  Every node's
+    ``.grad`` must hold only this pass's sum (see :func:`_walk`).
     """
     for node in reversed(order):
-        g = node._g
         op = node._op
-        if op is not None:
-            arity = op.arity
-            if arity == 2:
-                a = node._a
-                b = node._b
-                ga, gb = op.vjp(g, node.data, a.data, b.data)
-                a._g += ga
-                b._g += gb
-            elif arity == 1:
-                x = node._a
-                p = node._b
-                if p is None:
-                    (gx,) = op.vjp(g, node.data, x.data)
-                else:
-                    (gx,) = op.vjp(g, node.data, x.data, p)
-                x._g += gx
+        arity = op.arity
+        if arity == 2:
+            a = node._a
+            b = node._b
+            ga, gb = op.vjp(node.grad, node.data, a.data, b.data)
+            if a._op is not CONSTANT:  # a constant's .grad stays 0
+                a.grad += ga
+            if b._op is not CONSTANT:
+                b.grad += gb
+        elif arity == 1:
+            x = node._a
+            p = node._b
+            if p is None:
+                (gx,) = op.vjp(node.grad, node.data, x.data)
             else:
-                ins = node._a
-                p = node._b
-                datas = [x.data for x in ins]
-                grads = op.vjp(g, node.data, *datas) if p is None else op.vjp(g, node.data, *datas, p)
-                for x, gx in zip(ins, grads):
-                    x._g += gx
-        if write_grad:
-            node.grad += g
+                (gx,) = op.vjp(node.grad, node.data, x.data, p)
+            if x._op is not CONSTANT:
+                x.grad += gx
+        elif arity < 0:
+            ins = node._a
+            p = node._b
+            datas = [x.data for x in ins]
+            g = node.grad
+            grads = op.vjp(g, node.data, *datas) if p is None else op.vjp(g, node.data, *datas, p)
+            for x, gx in zip(ins, grads):
+                if x._op is not CONSTANT:
+                    x.grad += gx
+
+
+def _float_pass(root: Value, seed: float, set_aside: list[tuple[Value, float]]) -> list[Value]:
+    """Walk from ``root`` and run one float pass; returns the walk's order.
+
+    Afterwards each reached node's ``.grad`` holds this pass's gradient only, and
+    ``set_aside`` what was there before.  A pass that raises puts everything back.
+    """
+    order = _walk(root, set_aside)
+    root.grad = seed
+    try:
+        _propagate_floats(order)
+    except BaseException:
+        _restore(order, set_aside)
+        raise
+    return order
+
+
+def _restore(order: list[Value], set_aside: list[tuple[Value, float]]) -> None:
+    """Put back the ``.grad`` of every node of ``order`` as it was before the pass."""
+    for node in order:
+        node.grad = 0.0
+    for node, old in set_aside:
+        node.grad = old
 
 
 def _propagate_values(order: list[Value], seed: Value) -> dict[Value, Value]:
@@ -118,7 +161,7 @@ def _propagate_values(order: list[Value], seed: Value) -> dict[Value, Value]:
         for node in reversed(order):
             g = grads.get(node)
             op = node._op
-            if g is None or op is None:
+            if g is None or op.arity == 0:
                 continue
             ins = node.inputs
             p = node.param
@@ -143,28 +186,31 @@ def backward(root: Value, grad_output: Any = 1.0) -> None:
             "constants, detached values or under no_grad(), so there is nothing to differentiate"
         )
     seed = to_float(grad_output, "backward(grad_output)")
-    order = topological_order(root)
-    root._g = seed
-    _propagate_floats(order, write_grad=True)
+    set_aside: list[tuple[Value, float]] = []
+    _float_pass(root, seed, set_aside)
+    for node, old in set_aside:
+        node.grad += old
 
 
 def node_gradients(root: Value, grad_output: Any = 1.0) -> dict[Value, float]:
     """d(root)/d(node) * grad_output for every node ``root`` depends on that requires grad.
 
-    One float backward pass that touches no ``.grad`` (the renderer and ``explain``
-    use it to show gradients without changing them).
+    One float backward pass that leaves every ``.grad`` as it was (the renderer
+    and ``explain`` use it to show gradients without changing them).
 
     >>> x = Value(3.0)
     >>> y = x * x + x                      # dy/dx = 2x + 1 = 7
     >>> node_gradients(y)[x], x.grad
     (7.0, 0.0)
     """
-    order = topological_order(root)
-    if not order:
+    seed = to_float(grad_output, "grad_output")
+    if not root.requires_grad:
         return {}
-    root._g = to_float(grad_output, "grad_output")
-    _propagate_floats(order, write_grad=False)
-    return {node: node._g for node in order}
+    set_aside: list[tuple[Value, float]] = []
+    order = _float_pass(root, seed, set_aside)
+    grads = {node: node.grad for node in order}
+    _restore(order, set_aside)
+    return grads
 
 
 def _describe(i: int, v: Value) -> str:
@@ -214,24 +260,26 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, grad_output: Any = 1
             "requires grad (for example the derivative of a linear function is a constant, so its "
             "own derivative is 0); pass allow_unused=True to get 0"
         )
-    order = topological_order(output)
-    reached = set(order)
+    if create_graph:
+        order = topological_order(output)
+        _check_used(xs, set(order), allow_unused)
+        seed = grad_output if isinstance(grad_output, Value) else const(grad_output, "grad_output")
+        table = _propagate_values(order, seed)
+        results = [table.get(x) or const(0.0) for x in xs]
+    else:
+        grads = node_gradients(output, grad_output.data if isinstance(grad_output, Value) else grad_output)
+        _check_used(xs, grads, allow_unused)
+        results = [const(grads.get(x, 0.0)) for x in xs]
+    return _pack(results, single)
+
+
+def _check_used(xs: tuple[Value, ...], reached: Container[Value], allow_unused: bool) -> None:
     for i, x in enumerate(xs):
         if x not in reached and not allow_unused:
             raise ValueError(
                 f"grad(): {_describe(i, x)} was not used to compute the output, so its gradient "
                 "is undefined; pass allow_unused=True to get 0 for it"
             )
-    if create_graph:
-        seed = grad_output if isinstance(grad_output, Value) else const(grad_output, "grad_output")
-        table = _propagate_values(order, seed)
-        results = [table.get(x) or const(0.0) for x in xs]
-    else:
-        output._g = to_float(grad_output.data if isinstance(grad_output, Value) else grad_output,
-                             "grad(grad_output)")
-        _propagate_floats(order, write_grad=False)
-        results = [const(x._g if x in reached else 0.0) for x in xs]
-    return _pack(results, single)
 
 
 def _pack(results: list[Value], single: bool) -> Value | tuple[Value, ...]:

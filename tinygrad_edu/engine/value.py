@@ -20,7 +20,7 @@ from typing import Any, TypeAlias, Union
 
 from tinygrad_edu.engine.mode import ALL, MODE
 from tinygrad_edu.ops import definitions as D
-from tinygrad_edu.ops.registry import Op
+from tinygrad_edu.ops.registry import Domain, Op
 
 Number = Union[int, float]
 Operand: TypeAlias = Union["Value", int, float]
@@ -57,22 +57,23 @@ class Value:
     (10.0, 7.0)
     """
 
-    # Inputs are kept in two slots instead of a tuple (one object less per node, so
-    # less memory and fewer garbage-collector passes): for a binary op ``_a, _b``
-    # are the inputs; for a unary op ``_a`` is the input and ``_b`` the op's
-    # constant parameter (or None); for an n-ary op ``_a`` is the tuple of inputs
-    # and ``_b`` the parameter.  ``_g`` sums the gradient during one backward pass
-    # and ``_mark`` records how far that pass's graph walk has got.
-    __slots__ = ("_a", "_b", "_g", "_mark", "_op", "data", "grad", "label", "requires_grad")
+    # Six slots, and no more: every slot costs memory and time in the garbage
+    # collector's passes, which see every node.  ``_op`` is the registry op that
+    # made the node, or for a leaf one of the two markers LEAF (requires grad) and
+    # CONSTANT (does not) - so ``requires_grad`` needs no slot of its own.  The
+    # inputs are kept in ``_a, _b`` instead of a tuple (one object less per node):
+    # for a binary op they are the inputs; for a unary op ``_a`` is the input and
+    # ``_b`` the op's constant parameter (or None); for an n-ary op ``_a`` is the
+    # tuple of inputs and ``_b`` the parameter; a leaf leaves them unset.
+    # ``_mark`` records how far a backward pass's graph walk has got.
+    __slots__ = ("_a", "_b", "_mark", "_op", "data", "grad", "label")
 
     data: float
     grad: float
     label: str
-    requires_grad: bool
-    _op: Op | None
+    _op: Op  # LEAF or CONSTANT for a leaf
     _a: Any
     _b: Any
-    _g: Any
     _mark: object
 
     def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
@@ -81,46 +82,61 @@ class Value:
         self.data = data if type(data) is float else to_float(data)
         self.grad = 0.0
         self.label = label
-        self.requires_grad = bool(requires_grad)
-        self._op = None
-        self._a = None
-        self._b = None
-        self._g = 0.0
+        self._op = LEAF if requires_grad else CONSTANT
         self._mark = None
 
     # ------------------------------------------------------------ facts about the node
     @property
     def op(self) -> str:
         """Name of the op that made this Value ("" for a leaf)."""
-        return self._op.name if self._op is not None else ""
+        return self._op.name
+
+    @property
+    def requires_grad(self) -> bool:
+        """True when backward passes compute a gradient for this Value.
+
+        Settable on a leaf; a computed Value requires grad exactly when it was
+        recorded (use ``detach()`` for a copy that does not).
+        """
+        return self._op is not CONSTANT
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self._op.arity != 0:
+            raise ValueError(
+                f"requires_grad can only be changed on a leaf, and this Value was computed by "
+                f"{self._op.name!r}; use v.detach() for a copy that requires no grad"
+            )
+        self._op = LEAF if flag else CONSTANT
 
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in the op's argument order (() for a leaf)."""
-        op = self._op
-        if op is None:
-            return ()
-        if op.arity == 2:
+        arity = self._op.arity
+        if arity == 2:
             return (self._a, self._b)
-        if op.arity == 1:
+        if arity == 1:
             return (self._a,)
+        if arity == 0:
+            return ()
         return self._a  # type: ignore[no-any-return]
 
     @property
     def is_leaf(self) -> bool:
         """True when this Value was not computed by a recorded op."""
-        return self._op is None
+        return self._op.arity == 0
 
     @property
     def op_spec(self) -> Op | None:
         """The registry entry of the op that made this Value (None for a leaf)."""
-        return self._op
+        op = self._op
+        return None if op.arity == 0 else op
 
     @property
     def param(self) -> Any:
         """The op's constant parameter (the exponent of ``x ** 2``, a slope, ...), or None."""
-        op = self._op
-        return None if op is None or op.arity == 2 else self._b
+        arity = self._op.arity
+        return None if arity in (0, 2) else self._b
 
     def detach(self) -> Value:
         """A new leaf with the same data (and label) that requires no grad."""
@@ -133,7 +149,7 @@ class Value:
         parts = [f"data={self.data:.4g}"]
         if self.grad != 0.0:
             parts.append(f"grad={self.grad:.4g}")
-        if self._op is not None:
+        if self._op.arity != 0:
             parts.append(f"op={self.op!r}")
         if self.label:
             parts.append(f"label={self.label!r}")
@@ -167,7 +183,7 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "+")
-        record = self.requires_grad or other.requires_grad
+        record = self._op is not CONSTANT or other._op is not CONSTANT
         return _make(self.data + other.data, record and (ALL.on or MODE.enabled), D.ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
@@ -186,7 +202,7 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "*")
-        record = self.requires_grad or other.requires_grad
+        record = self._op is not CONSTANT or other._op is not CONSTANT
         return _make(self.data * other.data, record and (ALL.on or MODE.enabled), D.MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
@@ -267,22 +283,33 @@ class Value:
 
 
 # ---------------------------------------------------------------- building nodes
-def _make(data: float, record: bool, op: Op | None, a: Any, b: Any) -> Value:
+def _leaf_marker(name: str) -> Op:
+    def no_rule(*args: Any) -> Any:
+        raise TypeError(f"{name} marks a leaf: it has no forward and no derivative")
+
+    return Op("", "", 0, no_rule, no_rule, "", "", "", Domain(()))
+
+
+# What a leaf holds in place of an op: an Op with no inputs (arity 0), never
+# registered.  Being an Op like every other node's keeps attribute reads on
+# ``_op`` fast (CPython specialises them per type).
+LEAF = _leaf_marker("LEAF")  # a leaf that requires grad: a parameter, an input to differentiate
+CONSTANT = _leaf_marker("CONSTANT")  # one that does not: a number, a detached value, a result under no_grad
+
+
+def _make(data: float, record: bool, op: Op, a: Any, b: Any) -> Value:
     """A new Value; when ``record`` is true it remembers ``op`` and its inputs ``a``, ``b``."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out._g = 0.0
     out._mark = None
     if record:
-        out.requires_grad = True
         out._op = op
         out._a = a
         out._b = b
     else:
-        out.requires_grad = False
-        out._op = out._a = out._b = None
+        out._op = CONSTANT
     return out
 
 
@@ -290,22 +317,23 @@ def const(x: Any, what: str = "operand") -> Value:
     """Wrap a number as a constant Value (requires no grad); a Value is returned as it is."""
     if isinstance(x, Value):
         return x
-    return _make(to_float(x, f"Value {what}"), False, None, None, None)
+    return _make(to_float(x, f"Value {what}"), False, CONSTANT, None, None)
 
 
 def binary(op: Op, data: float, a: Value, b: Value) -> Value:
     """A new node ``op(a, b)`` with the given forward result; the graph is recorded when needed."""
-    return _make(data, (a.requires_grad or b.requires_grad) and (ALL.on or MODE.enabled), op, a, b)
+    record = a._op is not CONSTANT or b._op is not CONSTANT
+    return _make(data, record and (ALL.on or MODE.enabled), op, a, b)
 
 
 def unary(op: Op, data: float, x: Value, p: Any = None) -> Value:
     """A new node ``op(x)`` (``p``: the op's constant parameter, if any)."""
-    return _make(data, x.requires_grad and (ALL.on or MODE.enabled), op, x, p)
+    return _make(data, x._op is not CONSTANT and (ALL.on or MODE.enabled), op, x, p)
 
 
 def nary(op: Op, data: float, inputs: tuple[Value, ...], p: Any = None) -> Value:
     """A new node with any number of inputs (sum, dot, custom Functions)."""
-    return _make(data, (ALL.on or MODE.enabled) and any(x.requires_grad for x in inputs), op, inputs, p)
+    return _make(data, (ALL.on or MODE.enabled) and any(x._op is not CONSTANT for x in inputs), op, inputs, p)
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the public name in the contract
