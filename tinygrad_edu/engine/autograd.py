@@ -35,10 +35,13 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.op or v.label for v in topological_order(y)]
     ['x', 'mul', 'relu']
     """
-    return _walk(root, None)
+    return _walk(root, None, [])
 
 
-def _walk(root: Value, set_aside: list[tuple[Value, float]] | None) -> list[Value]:
+Saved = list[tuple[Value, float]]  # (node, its .grad before a pass)
+
+
+def _walk(root: Value, set_aside: Saved | None, constants: Saved) -> list[Value]:
     """The topological order of :func:`topological_order`, found by depth-first search.
 
     A node is pushed to be opened; when opened it is pushed again, under its
@@ -47,11 +50,13 @@ def _walk(root: Value, set_aside: list[tuple[Value, float]] | None) -> list[Valu
     ``_mark`` slot, which is cheaper than two sets.  With a ``set_aside`` list,
     each node's nonzero ``.grad`` is moved there (and ``.grad`` set to 0) as the
     node is opened, so that the pass can sum its own gradients in ``.grad``.
+    Constant inputs are not walked; they and their ``.grad`` go to ``constants``.
     """
     order: list[Value] = []
     if root._op is CONSTANT:
         return order
     emit = order.append
+    met = constants.append
     opened = object()
     emitted = object()
     stack = [root]
@@ -77,17 +82,25 @@ def _walk(root: Value, set_aside: list[tuple[Value, float]] | None) -> list[Valu
         if arity == 2:
             a = node._a
             b = node._b
-            if a._op is not CONSTANT and a._mark is not emitted:
+            if a._op is CONSTANT:
+                met((a, a.grad))
+            elif a._mark is not emitted:
                 push(a)
-            if b._op is not CONSTANT and b._mark is not emitted:
+            if b._op is CONSTANT:
+                met((b, b.grad))
+            elif b._mark is not emitted:
                 push(b)
         elif arity == 1:
             a = node._a
-            if a._op is not CONSTANT and a._mark is not emitted:
+            if a._op is CONSTANT:
+                met((a, a.grad))
+            elif a._mark is not emitted:
                 push(a)
         elif arity < 0:
             for x in node._a:
-                if x._op is not CONSTANT and x._mark is not emitted:
+                if x._op is CONSTANT:
+                    met((x, x.grad))
+                elif x._mark is not emitted:
                     push(x)
     return order
 
@@ -97,7 +110,8 @@ def _propagate_floats(order: list[Value]) -> None:
 
     For each node, from the output back: ``grad(input) += g * d(node)/d(input)``,
     the product coming from the op's ``vjp`` rule in the registry.  Every node's
-    ``.grad`` must hold only this pass's sum (see :func:`_walk`).
+    ``.grad`` must hold only this pass's sum (see :func:`_walk`).  Constant
+    inputs receive gradients too; the caller puts their ``.grad`` back.
     """
     for node in reversed(order):
         op = node._op
@@ -106,10 +120,8 @@ def _propagate_floats(order: list[Value]) -> None:
             a = node._a
             b = node._b
             ga, gb = op.vjp(node.grad, node.data, a.data, b.data)
-            if a._op is not CONSTANT:  # a constant's .grad stays 0
-                a.grad += ga
-            if b._op is not CONSTANT:
-                b.grad += gb
+            a.grad += ga
+            b.grad += gb
         elif arity == 1:
             x = node._a
             p = node._b
@@ -117,8 +129,7 @@ def _propagate_floats(order: list[Value]) -> None:
                 (gx,) = op.vjp(node.grad, node.data, x.data)
             else:
                 (gx,) = op.vjp(node.grad, node.data, x.data, p)
-            if x._op is not CONSTANT:
-                x.grad += gx
+            x.grad += gx
         elif arity < 0:
             ins = node._a
             p = node._b
@@ -126,27 +137,31 @@ def _propagate_floats(order: list[Value]) -> None:
             g = node.grad
             grads = op.vjp(g, node.data, *datas) if p is None else op.vjp(g, node.data, *datas, p)
             for x, gx in zip(ins, grads):
-                if x._op is not CONSTANT:
-                    x.grad += gx
+                x.grad += gx
 
 
-def _float_pass(root: Value, seed: float, set_aside: list[tuple[Value, float]]) -> list[Value]:
+def _float_pass(root: Value, seed: float, set_aside: Saved) -> list[Value]:
     """Walk from ``root`` and run one float pass; returns the walk's order.
 
     Afterwards each reached node's ``.grad`` holds this pass's gradient only, and
-    ``set_aside`` what was there before.  A pass that raises puts everything back.
+    ``set_aside`` what was there before; constants keep their ``.grad``.  A pass
+    that raises puts everything back.
     """
-    order = _walk(root, set_aside)
+    constants: Saved = []
+    order = _walk(root, set_aside, constants)
     root.grad = seed
     try:
         _propagate_floats(order)
     except BaseException:
         _restore(order, set_aside)
         raise
+    finally:
+        for node, old in constants:  # recorded before the pass: the values to keep
+            node.grad = old
     return order
 
 
-def _restore(order: list[Value], set_aside: list[tuple[Value, float]]) -> None:
+def _restore(order: list[Value], set_aside: Saved) -> None:
     """Put back the ``.grad`` of every node of ``order`` as it was before the pass."""
     for node in order:
         node.grad = 0.0
@@ -186,7 +201,7 @@ def backward(root: Value, grad_output: Any = 1.0) -> None:
             "constants, detached values or under no_grad(), so there is nothing to differentiate"
         )
     seed = to_float(grad_output, "backward(grad_output)")
-    set_aside: list[tuple[Value, float]] = []
+    set_aside: Saved = []
     _float_pass(root, seed, set_aside)
     for node, old in set_aside:
         node.grad += old
@@ -206,7 +221,7 @@ def node_gradients(root: Value, grad_output: Any = 1.0) -> dict[Value, float]:
     seed = to_float(grad_output, "grad_output")
     if not root.requires_grad:
         return {}
-    set_aside: list[tuple[Value, float]] = []
+    set_aside: Saved = []
     order = _float_pass(root, seed, set_aside)
     grads = {node: node.grad for node in order}
     _restore(order, set_aside)
