@@ -38,8 +38,15 @@ def test_value_of_value_points_to_data_and_detach():
 
 
 def test_bad_label_type():
-    with pytest.raises(TypeError, match="label"):
+    with pytest.raises(TypeError, match="label must be a str, got int"):
         Value(1.0, label=3)  # type: ignore[arg-type]
+    v = Value(1.0) * 2
+    assert v.label == ""
+    v.label = "y"
+    assert v.label == "y" and "label='y'" in repr(v)
+    with pytest.raises(TypeError, match="label must be a str, got NoneType"):
+        v.label = None  # type: ignore[assignment]
+    assert v.label == "y"
 
 
 def test_arithmetic_with_numbers_on_either_side():
