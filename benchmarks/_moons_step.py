@@ -109,6 +109,17 @@ def main() -> None:
     first = {"loss": total.data, "grads": [p.grad for p in model.parameters()]}
     del total
 
+    # time spent in CPython's cyclic garbage collector, through its callbacks
+    in_gc = [0.0, 0.0]  # [total, start of the running collection]
+
+    def on_gc(phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            in_gc[1] = now
+        else:
+            in_gc[0] += now - in_gc[1]
+
+    gc.callbacks.append(on_gc)
     times, fwd, bwd = [], [], []
     for k in range(args.steps):
         t0 = time.perf_counter()
@@ -129,6 +140,7 @@ def main() -> None:
         "engine": args.engine, "gc_enabled": gc.isenabled(), "steps": args.steps,
         "step_s": statistics.fmean(times), "median_step_s": statistics.median(times),
         "forward_s": statistics.fmean(fwd), "backward_s": statistics.fmean(bwd),
+        "gc_s": in_gc[0] / args.steps,
         "graph_bytes": graph_bytes, **first,
     }))
 
