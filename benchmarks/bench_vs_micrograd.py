@@ -36,14 +36,15 @@ def run_engine(engine: str, steps: int) -> dict:
 
 
 def chain_backward_seconds(n: int, runs: int = 3) -> float:
-    """Fastest of ``runs`` backward passes over a chain of ``n`` multiplications."""
+    """Fastest of ``runs`` first backward passes, each over a new chain of ``n`` multiplications."""
     code = (
         "import time, tinygrad_edu as tg\n"
-        "x = tg.Value(1.5); y = x\n"
-        f"for _ in range({n}): y = y * 1.0\n"
         "best = float('inf')\n"
         f"for _ in range({runs}):\n"
+        "    x = tg.Value(1.5); y = x\n"
+        f"    for _ in range({n}): y = y * 1.0\n"
         "    t = time.perf_counter(); y.backward(); best = min(best, time.perf_counter() - t)\n"
+        "    del x, y\n"
         "print(best)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

@@ -122,11 +122,16 @@ def test_repeated_backward_adds_exactly_one_more_pass():
 def test_backward_after_grads_were_edited_by_hand():
     # a pass sums in .grad, setting earlier values aside: whatever was there is kept
     x = Value(2.0)
+    c = Value(3.0, requires_grad=False)
     h = x * x
-    y = h * 3.0
-    x.grad, h.grad, y.grad = 0.5, -7.0, float("inf")
+    y = h * c
+    x.grad, h.grad, y.grad, c.grad = 0.5, -7.0, float("inf"), 42.0
     y.backward()
     assert (x.grad, h.grad, y.grad) == (0.5 + 12.0, -7.0 + 3.0, float("inf"))
+    assert c.grad == 42.0  # a constant gets no gradient: what is there stays
+    c.grad = 0.0
+    y.backward()
+    assert c.grad == 0.0
 
 
 def test_a_failing_backward_pass_changes_no_grad():

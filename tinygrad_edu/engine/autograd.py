@@ -41,7 +41,7 @@ def topological_order(root: Value) -> list[Value]:
 Saved = list[tuple[Value, float]]  # (node, its .grad before a pass)
 
 
-def _walk(root: Value, set_aside: Saved | None, constants: Saved) -> list[Value]:
+def _walk(root: Value, set_aside: Saved | None, constants: list[Value]) -> list[Value]:
     """The topological order of :func:`topological_order`, found by depth-first search.
 
     A node is pushed to be opened; when opened it is pushed again, under its
@@ -50,7 +50,7 @@ def _walk(root: Value, set_aside: Saved | None, constants: Saved) -> list[Value]
     ``_mark`` slot, which is cheaper than two sets.  With a ``set_aside`` list,
     each node's nonzero ``.grad`` is moved there (and ``.grad`` set to 0) as the
     node is opened, so that the pass can sum its own gradients in ``.grad``.
-    Constant inputs are not walked; they and their ``.grad`` go to ``constants``.
+    Constant inputs are not walked; they are appended to ``constants``.
     """
     order: list[Value] = []
     if root._op is CONSTANT:
@@ -83,23 +83,23 @@ def _walk(root: Value, set_aside: Saved | None, constants: Saved) -> list[Value]
             a = node._a
             b = node._b
             if a._op is CONSTANT:
-                met((a, a.grad))
+                met(a)
             elif a._mark is not emitted:
                 push(a)
             if b._op is CONSTANT:
-                met((b, b.grad))
+                met(b)
             elif b._mark is not emitted:
                 push(b)
         elif arity == 1:
             a = node._a
             if a._op is CONSTANT:
-                met((a, a.grad))
+                met(a)
             elif a._mark is not emitted:
                 push(a)
         elif arity < 0:
             for x in node._a:
                 if x._op is CONSTANT:
-                    met((x, x.grad))
+                    met(x)
                 elif x._mark is not emitted:
                     push(x)
     return order
@@ -147,8 +147,9 @@ def _float_pass(root: Value, seed: float, set_aside: Saved) -> list[Value]:
     ``set_aside`` what was there before; constants keep their ``.grad``.  A pass
     that raises puts everything back.
     """
-    constants: Saved = []
+    constants: list[Value] = []
     order = _walk(root, set_aside, constants)
+    kept = [(c, c.grad) for c in constants if c.grad]  # a constant's .grad is normally 0
     root.grad = seed
     try:
         _propagate_floats(order)
@@ -156,8 +157,10 @@ def _float_pass(root: Value, seed: float, set_aside: Saved) -> list[Value]:
         _restore(order, set_aside)
         raise
     finally:
-        for node, old in constants:  # recorded before the pass: the values to keep
-            node.grad = old
+        for c in constants:
+            c.grad = 0.0
+        for c, old in kept:
+            c.grad = old
     return order
 
 

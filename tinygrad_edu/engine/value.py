@@ -59,7 +59,7 @@ class Value:
     (10.0, 7.0)
     """
 
-    # Six slots, and no more: every slot costs memory and time in the garbage
+    # Seven slots, and no more: every slot costs memory and time in the garbage
     # collector's passes, which see every node.  ``_op`` is the registry op that
     # made the node, or for a leaf one of the two markers LEAF (requires grad) and
     # CONSTANT (does not) - so ``requires_grad`` needs no slot of its own.  The
@@ -67,7 +67,8 @@ class Value:
     # for a binary op they are the inputs; for a unary op ``_a`` is the input and
     # ``_b`` the op's constant parameter (or None); for an n-ary op ``_a`` is the
     # tuple of inputs and ``_b`` the parameter; a leaf leaves them unset.
-    # ``_mark`` records how far a backward pass's graph walk has got.
+    # ``_mark`` records how far a backward pass's graph walk has got, and
+    # ``_label`` stays unset until a label is given.
     __slots__ = ("_a", "_b", "_label", "_mark", "_op", "data", "grad")
 
     data: float
