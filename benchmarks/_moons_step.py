@@ -75,15 +75,54 @@ def build(Value):
     return MLP
 
 
+class NoGraphValue:
+    """The floor: a scalar with micrograd's operators that records no graph.
+
+    Running the same user code with it measures what Python itself costs -
+    the user code, operator dispatch, one new object per result - before any
+    automatic differentiation.  Its ``backward`` does nothing.
+    """
+
+    __slots__ = ("data", "grad")
+
+    def __init__(self, data):
+        self.data = float(data)
+        self.grad = 0.0
+
+    def __add__(self, other):
+        out = NoGraphValue.__new__(NoGraphValue)
+        out.data = self.data + (other.data if type(other) is NoGraphValue else other)
+        return out
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        out = NoGraphValue.__new__(NoGraphValue)
+        out.data = self.data * (other.data if type(other) is NoGraphValue else other)
+        return out
+
+    __rmul__ = __mul__
+
+    def relu(self):
+        out = NoGraphValue.__new__(NoGraphValue)
+        out.data = self.data if self.data > 0.0 else 0.0
+        return out
+
+    def backward(self):
+        pass
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--engine", choices=["micrograd", "tinygrad_edu"], required=True)
+    ap.add_argument("--engine", choices=["micrograd", "tinygrad_edu", "floor"], required=True)
     ap.add_argument("--steps", type=int, default=100)
     args = ap.parse_args()
     if args.engine == "micrograd":
         from micrograd.engine import Value
-    else:
+    elif args.engine == "tinygrad_edu":
         from tinygrad_edu import Value
+    else:
+        Value = NoGraphValue
 
     MLP = build(Value)
     model = MLP(2, [16, 16, 1], random.Random(1337))

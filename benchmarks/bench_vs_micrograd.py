@@ -8,7 +8,8 @@ The engines take turns, ``--repeats`` times each (3 by default), and each
 engine's fastest run is reported - the same rule for both, so a noisy moment
 of the machine does not decide the ratio.  Prints step time, the
 forward/backward split, the time spent in CPython's cyclic garbage collector,
-graph memory (tracemalloc) and the ratios; checks that both engines compute the
+graph memory (tracemalloc) and the ratios, and the floor - the same user code
+with a Value that records no graph; checks that both engines compute the
 same loss and gradients; and times backward on 10^5- and 10^6-node chains
 (best of 3) to show linear growth.
 
@@ -58,12 +59,13 @@ def main() -> int:
     ap.add_argument("--no-chain", action="store_true", help="skip the 10^5 / 10^6 chain timing")
     args = ap.parse_args()
 
-    runs: dict[str, list[dict]] = {"micrograd": [], "tinygrad_edu": []}
+    runs: dict[str, list[dict]] = {"micrograd": [], "tinygrad_edu": [], "floor": []}
     for _ in range(args.repeats):
         for engine, results in runs.items():
             results.append(run_engine(engine, args.steps))
     mg = min(runs["micrograd"], key=lambda r: r["step_s"])
     te = min(runs["tinygrad_edu"], key=lambda r: r["step_s"])
+    floor = min(runs["floor"], key=lambda r: r["step_s"])
 
     same_loss = math.isclose(mg["loss"], te["loss"], rel_tol=1e-12)
     same_grads = len(mg["grads"]) == len(te["grads"]) and all(
@@ -77,12 +79,17 @@ def main() -> int:
         in_gc = f"{r['gc_s'] * 1e3:.1f} ({r['gc_s'] / r['step_s']:.0%})"
         print(f"{r['engine']:14}{step:>16}{r['forward_s'] * 1e3:>10.1f}"
               f"{r['backward_s'] * 1e3:>10.1f}{in_gc:>14}{r['graph_bytes'] / 1e6:>10.2f}")
+    floor_ms = floor["step_s"] * 1e3
+    print(f"floor: the same user code with a Value that records no graph takes {floor_ms:.1f} ms "
+          "per step (Python's own cost: user code, operator calls, an object per result)")
     speed = mg["step_s"] / te["step_s"]
     memory = te["graph_bytes"] / mg["graph_bytes"]
     print(f"speed-up per step: {speed:.1f}x (target >= 15x); "
           f"by median step: {mg['median_step_s'] / te['median_step_s']:.1f}x")
     if args.repeats > 1:
         for engine, results in runs.items():
+            if engine == "floor":
+                continue
             means = ", ".join(f"{r['step_s'] * 1e3:.0f}" for r in results)
             print(f"  {engine} mean step of each run (ms): {means}")
     print(f"graph memory: {memory:.3f} of micrograd's (target <= 0.25)")

@@ -23,6 +23,7 @@ def test_benchmark_agrees_with_micrograd_on_its_demo_step():
     assert out.returncode == 0, out.stdout + out.stderr
     assert "same gradients for all 337 parameters: True" in out.stdout
     assert "same loss: True" in out.stdout
+    assert "floor: the same user code with a Value that records no graph takes" in out.stdout
     for engine in ("micrograd", "tinygrad_edu"):
         rows = [line.split() for line in out.stdout.splitlines() if line.startswith(engine + " ")]
         row = next(r for r in rows if r[1][0].isdigit())  # engine, step (median), forward, ...
