@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 
 import pytest
 
@@ -155,6 +156,43 @@ def test_a_failing_backward_pass_changes_no_grad():
     with pytest.raises(RuntimeError, match="boom"):
         tg.grad(y, w)
     assert (x.grad, w.grad, h.grad, y.grad) == (0.25, 1.5, 0.0, 0.0)
+
+
+class _InterruptError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("where", ["_walk", "_propagate_floats"])
+def test_an_interrupted_backward_changes_no_grad(where):
+    # an exception like Ctrl-C can arrive anywhere: in the graph walk or in the
+    # pass itself; a tracer raises it at the 500th line run inside ``where``
+    x = Value(1.0)
+    nodes = [x]
+    for _ in range(1000):
+        nodes.append(nodes[-1] * 1.0 + x)
+    y = nodes[-1]
+    y.backward()
+    before = [v.grad for v in nodes]
+    assert all(g != 0.0 for g in before)  # so the next pass has to set them aside
+    lines = [0]
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name != where:
+            return None
+        if event == "line":
+            lines[0] += 1
+            if lines[0] == 500:
+                raise _InterruptError
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        with pytest.raises(_InterruptError):
+            y.backward()
+    finally:
+        sys.settrace(None)
+    assert lines[0] == 500
+    assert [v.grad for v in nodes] == before
 
 
 def test_backward_on_shared_subgraph_from_two_outputs():

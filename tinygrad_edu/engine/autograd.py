@@ -148,7 +148,11 @@ def _float_pass(root: Value, seed: float, set_aside: Saved) -> list[Value]:
     that raises puts everything back.
     """
     constants: list[Value] = []
-    order = _walk(root, set_aside, constants)
+    try:
+        order = _walk(root, set_aside, constants)
+    except BaseException:  # a KeyboardInterrupt, say: put back what was set aside
+        _restore([], set_aside)
+        raise
     kept = [(c, c.grad) for c in constants if c.grad]  # a constant's .grad is normally 0
     root.grad = seed
     try:
