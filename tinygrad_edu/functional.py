@@ -334,20 +334,32 @@ def _class_index(t: Any, n: int, where: str) -> int:
     return k
 
 
-def _rows(inputs: Any, target: Any, who: str, what: str) -> tuple[list[Any], list[Any], bool]:
-    """(rows, targets, single): one sample (a vector and an int) or a batch (vectors and ints)."""
+def _rows(inputs: Any, target: Any, who: str, what: str) -> tuple[list[tuple[list[Value], int]], bool]:
+    """([(row, class index), ...], single): one sample (a vector and an int) or a batch.
+
+    Every row is checked to be a vector and every target a class index in range,
+    each error naming the row (``logits[2]``) or target (``target[2]``) at fault.
+    """
     items = _items(inputs, f"{who}({what})")
-    if all(_is_scalar(x) for x in items):
-        return [items], [target], True
-    if isinstance(target, (str, bytes)) or not isinstance(target, Iterable):
+    single = all(_is_scalar(x) for x in items)
+    if single:
+        rows, targets = [items], [target]
+    elif isinstance(target, (str, bytes)) or not isinstance(target, Iterable):
         raise TypeError(
             f"{who}: a batch of {what} (a list of rows) needs a sequence of class indices as target, "
             f"got {type(target).__name__}"
         )
-    targets = list(target)
-    if len(targets) != len(items):
-        raise ValueError(f"{who}: {len(items)} rows of {what} but {len(targets)} targets; give one per row")
-    return items, targets, False
+    else:
+        rows, targets = items, list(target)
+        if len(targets) != len(rows):
+            raise ValueError(
+                f"{who}: {len(rows)} rows of {what} but {len(targets)} targets; give one per row"
+            )
+    checked = []
+    for i, (row, t) in enumerate(zip(rows, targets)):
+        vs = _vector(row, f"{who}({what})" if single else f"{who}({what}[{i}])")
+        checked.append((vs, _class_index(t, len(vs), "target" if single else f"target[{i}]")))
+    return checked, single
 
 
 def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> LossResult:
@@ -364,12 +376,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> LossResu
     """
     who = "cross_entropy"
     _check_reduction(reduction, who)
-    rows, targets, single = _rows(logits, target, who, "logits")
-    checked = []
-    for i, (row, t) in enumerate(zip(rows, targets)):
-        where = f"{who}(logits)" if single else f"{who}(logits[{i}])"
-        vs = _vector(row, where)
-        checked.append((vs, _class_index(t, len(vs), "target" if single else f"target[{i}]")))
+    checked, single = _rows(logits, target, who, "logits")
     terms = []
     for i, (vs, k) in enumerate(checked):
         shifted, _ = _shifted(vs, who, "logits" if single else f"logits[{i}]")
@@ -388,9 +395,5 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> LossResult
     """
     who = "nll_loss"
     _check_reduction(reduction, who)
-    rows, targets, single = _rows(log_probs, target, who, "log_probs")
-    picked = []
-    for i, (row, t) in enumerate(zip(rows, targets)):
-        vs = _vector(row, f"{who}(log_probs)" if single else f"{who}(log_probs[{i}])")
-        picked.append(vs[_class_index(t, len(vs), "target" if single else f"target[{i}]")])
-    return _reduce([-v for v in picked], reduction, single)
+    checked, single = _rows(log_probs, target, who, "log_probs")
+    return _reduce([-vs[k] for vs, k in checked], reduction, single)

@@ -82,10 +82,7 @@ class Value:
     def __init__(self, data: Any, label: str = "", requires_grad: bool = True) -> None:
         self.data = data if type(data) is float else to_float(data)
         self.grad = 0.0
-        if label:
-            self.label = label
-        elif not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        self.label = label  # checked by the setter (computed nodes skip this and leave it unset)
         self._op = LEAF if requires_grad else CONSTANT
         self._mark = None
 
