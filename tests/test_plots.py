@@ -362,3 +362,30 @@ def test_plots_never_import_pyplot_so_no_window_can_open(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok 8"
     assert len(list(tmp_path.glob("fig*.png"))) == 8
+
+
+# ------------------------------------------------------------------ Jupyter display
+def test_a_figure_displays_as_png_through_ipythons_formatter():
+    pytest.importorskip("IPython", reason="the display check needs IPython (notebook extra)")
+    from IPython.core.formatters import DisplayFormatter
+
+    fig = plots.plot_activations(["relu"], n=11)
+    data, _ = DisplayFormatter().format(fig)
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert data["text/plain"].startswith("<PlotFigure size 420x390")
+    assert type(fig.canvas).__name__ == "FigureCanvasBase"  # no GUI canvas was attached
+
+
+def test_a_figure_is_an_image_in_a_fresh_kernel_without_magics(monkeypatch):
+    nbformat = pytest.importorskip("nbformat", reason="needs the notebook extra")
+    nbclient = pytest.importorskip("nbclient", reason="needs the notebook extra")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel chooses its backend, as for a learner
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from tinygrad_edu import plots"),
+                nbformat.v4.new_code_cell('plots.plot_activations(["sigmoid"], n=11)'),
+                nbformat.v4.new_code_cell('import sys; "matplotlib.pyplot" in sys.modules')]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    (shown,) = nb.cells[1].outputs
+    assert shown["output_type"] == "execute_result"
+    assert shown["data"]["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
+    assert nb.cells[2].outputs[0]["data"]["text/plain"] == "False"  # pyplot (windows) never imported

@@ -6,10 +6,19 @@ canvas, so no window can open whatever backend is configured, and nothing is
 left in a global list of open figures: the figure is freed when it is no longer
 referenced.  ``savefig`` picks the right file writer (Agg for PNG, the SVG
 writer for ``.svg``) by the suffix.
+
+In Jupyter such a figure would show only as ``<Figure size ... with 3 Axes>``
+(the notebook's inline display hooks into ``pyplot``, which these figures
+never meet), so the plots return a :class:`PlotFigure`: a Figure that knows how
+to display itself.  IPython asks any object for ``_repr_png_``; a PlotFigure
+answers with its PNG drawn by Agg in memory, so a figure left as a cell's last
+expression shows as an image in a fresh kernel with no ``%matplotlib`` line,
+and still no window can open.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,9 +35,24 @@ SERIES_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 FORMATS = ("png", "svg")
 
 
-def new_figure(width: float = 8.0, height: float = 5.0, *, dpi: int = 100) -> Figure:
-    """A blank Figure of ``width`` x ``height`` inches with a constrained layout."""
-    return Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+class PlotFigure(Figure):
+    """A :class:`~matplotlib.figure.Figure` that displays itself as a PNG in Jupyter/IPython.
+
+    >>> fig = new_figure(2, 1)
+    >>> fig._repr_png_()[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+
+    def _repr_png_(self) -> bytes:
+        """The figure as PNG bytes at its own dpi, drawn by Agg in memory (IPython's display hook)."""
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+def new_figure(width: float = 8.0, height: float = 5.0, *, dpi: int = 100) -> PlotFigure:
+    """A blank :class:`PlotFigure` of ``width`` x ``height`` inches with a constrained layout."""
+    return PlotFigure(figsize=(width, height), dpi=dpi, layout="constrained")
 
 
 def save_figure(fig: Figure, out_dir: str | Path, name: str,
