@@ -8,7 +8,12 @@
 (0.8808, 0.105)
 """
 
-from tinygrad_edu import data, functional, nn, optim, training
+import importlib as _importlib
+import importlib.util as _importlib_util
+import typing as _typing
+from types import ModuleType as _ModuleType
+
+from tinygrad_edu import checking, data, engine, functional, nn, optim, training
 from tinygrad_edu.checking import finite_difference, gradcheck, hessian, jacobian
 from tinygrad_edu.engine import (
     Context,
@@ -19,15 +24,48 @@ from tinygrad_edu.engine import (
     grad,
     is_grad_enabled,
     no_grad,
-    sum,
 )
+from tinygrad_edu.engine import sum as sum  # public as tg.sum, not in __all__ (shadows the builtin)
 from tinygrad_edu.errors import DomainError, GradcheckError, NumericOverflowError, TinygradEduError
 
+# The one place the version is written: pyproject.toml reads it from here (hatch's dynamic version).
 __version__ = "0.1.0"
 
+# Submodules imported on first use (``tg.plots``), never by ``import tinygrad_edu``: the upper layers
+# (viz, plots, testing) are not needed to build and differentiate Values. The value names the package a
+# submodule cannot be imported without (plots needs matplotlib, from the ``viz`` extra), or None when it
+# imports with the standard library alone (viz loads graphviz only to draw, testing hypothesis only
+# for its strategies).
+_LAZY_SUBMODULES: dict[str, str | None] = {"viz": None, "plots": "matplotlib", "testing": None}
+
+# Names that shadow a builtin (``sum``; ``compile`` too) stay public as ``tg.sum`` but are left out of
+# ``__all__``, so ``from tinygrad_edu import *`` never replaces the builtin.
 __all__ = [
-    "Value", "sum", "dot", "grad", "no_grad", "enable_grad", "is_grad_enabled", "Function", "Context",
+    "Value", "dot", "grad", "no_grad", "enable_grad", "is_grad_enabled", "Function", "Context",
     "gradcheck", "jacobian", "hessian", "finite_difference",
     "TinygradEduError", "DomainError", "NumericOverflowError", "GradcheckError", "__version__",
-    "data", "functional", "nn", "optim", "training",
+    "engine", "checking", "data", "functional", "nn", "optim", "training",
 ]
+# A lazy submodule is listed when what it needs is installed, so ``import *`` works on an engine-only
+# install (without matplotlib it would fail on "plots"), and API-doc tools still find every submodule.
+__all__ += [
+    name for name, needs in _LAZY_SUBMODULES.items() if needs is None or _importlib_util.find_spec(needs)
+]
+
+
+if _typing.TYPE_CHECKING:  # checkers see the lazy submodules as imports, and no catch-all __getattr__
+    from tinygrad_edu import plots as plots
+    from tinygrad_edu import testing as testing
+    from tinygrad_edu import viz as viz
+else:
+
+    def __getattr__(name: str) -> _ModuleType:
+        """Import a lazy submodule (``tg.viz``, ``tg.plots``, ``tg.testing``) the first time it is used."""
+        if name in _LAZY_SUBMODULES:
+            module = _importlib.import_module(f"{__name__}.{name}")
+            globals()[name] = module
+            return module
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(_LAZY_SUBMODULES))
