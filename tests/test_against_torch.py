@@ -52,8 +52,13 @@ def _torch_apply(op: Op, xs: list, p: object):
         "gelu": TF.gelu, "gelu_tanh": lambda x: TF.gelu(x, approximate="tanh"),
         "pow": lambda x: x**p, "leaky_relu": lambda x: TF.leaky_relu(x, p),
         "bce_with_logits": lambda z: TF.binary_cross_entropy_with_logits(z, _t(p, False)),
+        "sin": torch.sin, "cos": torch.cos, "log1p": torch.log1p, "expm1": torch.expm1,
+        # threshold=inf: PyTorch's softplus returns x itself beyond βx > 20; ours is exact there too
+        "softplus": lambda x: TF.softplus(x, beta=p, threshold=math.inf), "elu": lambda x: TF.elu(x, p),
+        "clamp": lambda x: torch.clamp(x, min=p[0], max=p[1]),
     }
-    binary = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow_value": torch.pow}
+    binary = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow_value": torch.pow,
+              "maximum": torch.maximum, "minimum": torch.minimum}
     if name in unary:
         return unary[name](xs[0])
     return binary[name](xs[0], xs[1])

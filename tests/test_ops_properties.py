@@ -100,6 +100,8 @@ def _public_apply(op: Op, xs: list[Value], p: object) -> Value:
         return xs[0] ** p
     if op.name == "gelu_tanh":
         return xs[0].gelu(approximate="tanh")
+    if op.name == "clamp":
+        return xs[0].clamp(*p)
     if op.arity == 2:
         return getattr(xs[0], op.method)(xs[1])
     method = getattr(xs[0], op.method, None)

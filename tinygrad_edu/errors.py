@@ -26,3 +26,11 @@ class NumericOverflowError(DomainError, OverflowError):
 
 class GradcheckError(TinygradEduError, AssertionError):
     """Analytic and numeric gradients disagree; the message is a comparison table."""
+
+
+class AnomalyError(TinygradEduError, ArithmeticError):
+    """Inside ``detect_anomaly()``: an op's result or gradient was NaN or ±inf.
+
+    The message names the op, its inputs, the pass (forward or backward) and
+    the file:line of the user's code that created the node.
+    """

@@ -5,6 +5,11 @@ inputs in reverse topological order (every node after all nodes that use it),
 and hand each node's gradient to its inputs through the op's local derivative
 from the registry: ``grad(input) += grad(out) * d(out)/d(input)``.
 
+Passes are serialised by one lock (re-entrant, so a ``Function``'s backward
+may differentiate again): threads that differentiate shared graphs at once
+get exactly the single-thread results.  ``grad()`` and :func:`node_gradients`
+keep their sums in a table and never write any ``.grad``, not even for a moment.
+
 Everything here is iterative (an explicit stack, no recursion), so a graph of
 any depth works.  A pass sums each node's gradient in its ``.grad``: gradients
 left there by earlier passes are set aside when the walk reaches a node and
@@ -18,30 +23,39 @@ differentiated again.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+import math
+import threading
+from collections.abc import Container, Iterable, Sequence
 from typing import Any, Union, overload
 
-from tinygrad_edu.engine.mode import enable_grad
-from tinygrad_edu.engine.value import CONSTANT, Value, const, to_float
+from tinygrad_edu.engine.mode import MODE, enable_grad
+from tinygrad_edu.engine.value import CONSTANT, DEFAULT_SEED, Value, const, node_inputs, to_float
+from tinygrad_edu.errors import AnomalyError
 
 Number = Union[int, float]
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Nodes that ``root`` depends on (and that require grad), inputs before users.
+#: Held during every graph walk and backward pass (they use the nodes' ``_mark`` slots).
+PASS_LOCK = threading.RLock()
+
+
+def topological_order(root: Value | Sequence[Value]) -> list[Value]:
+    """Nodes that ``root`` (or several roots) depends on and that require grad, inputs before users.
 
     >>> x = Value(2.0, label="x")
     >>> y = (x * x).relu()
     >>> [v.op or v.label for v in topological_order(y)]
     ['x', 'mul', 'relu']
     """
-    return _walk(root, None, [])
+    roots = [root] if isinstance(root, Value) else list(root)
+    with PASS_LOCK:
+        return _walk(roots, None, [])
 
 
 Saved = list[tuple[Value, float]]  # (node, its .grad before a pass)
 
 
-def _walk(root: Value, set_aside: Saved | None, constants: list[Value]) -> list[Value]:
+def _walk(roots: list[Value], set_aside: Saved | None, constants: list[Value]) -> list[Value]:
     """The topological order of :func:`topological_order`, found by depth-first search.
 
     A node is pushed to be opened; when opened it is pushed again, under its
@@ -53,13 +67,11 @@ def _walk(root: Value, set_aside: Saved | None, constants: list[Value]) -> list[
     Constant inputs are not walked; they are appended to ``constants``.
     """
     order: list[Value] = []
-    if root._op is CONSTANT:
-        return order
     emit = order.append
     met = constants.append
     opened = object()
     emitted = object()
-    stack = [root]
+    stack = [r for r in reversed(roots) if r._op is not CONSTANT]
     push = stack.append
     pop = stack.pop
     while stack:
@@ -140,23 +152,27 @@ def _propagate_floats(order: list[Value]) -> None:
                 x.grad += gx
 
 
-def _float_pass(root: Value, seed: float, set_aside: Saved) -> list[Value]:
-    """Walk from ``root`` and run one float pass; returns the walk's order.
+def _float_pass(roots: list[Value], seeds: list[float], set_aside: Saved) -> list[Value]:
+    """Walk from ``roots`` and run one float pass; returns the walk's order.
 
     Afterwards each reached node's ``.grad`` holds this pass's gradient only, and
     ``set_aside`` what was there before; constants keep their ``.grad``.  A pass
-    that raises puts everything back.
+    that raises puts everything back.  The caller holds :data:`PASS_LOCK`.
     """
     constants: list[Value] = []
     try:
-        order = _walk(root, set_aside, constants)
+        order = _walk(roots, set_aside, constants)
     except BaseException:  # a KeyboardInterrupt, say: put back what was set aside
         _restore([], set_aside)
         raise
     kept = [(c, c.grad) for c in constants if c.grad]  # a constant's .grad is normally 0
-    root.grad = seed
+    for root, seed in zip(roots, seeds):
+        root.grad += seed
     try:
-        _propagate_floats(order)
+        if MODE.anomaly:
+            _propagate_checked(order)
+        else:
+            _propagate_floats(order)
     except BaseException:
         _restore(order, set_aside)
         raise
@@ -176,9 +192,76 @@ def _restore(order: list[Value], set_aside: Saved) -> None:
         node.grad = old
 
 
-def _propagate_values(order: list[Value], seed: Value) -> dict[Value, Value]:
-    """One backward pass on Values (records a graph): node -> d(root)/d(node)."""
-    grads: dict[Value, Value] = {order[-1]: seed}
+def _local(node: Value, g: Any) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
+    """The node's inputs and the gradients ``g`` sends them through the op's registry rule."""
+    op = node._op
+    ins = node_inputs(op, node._a, node._b)
+    p = None if op.arity == 2 else node._b
+    datas = [x.data for x in ins]
+    local = op.vjp(g, node.data, *datas) if p is None else op.vjp(g, node.data, *datas, p)
+    return ins, local
+
+
+def _check_backward(node: Value, g: float, ins: tuple[Value, ...], local: tuple[float, ...]) -> None:
+    """Inside detect_anomaly: raise at the first gradient that is NaN or ±inf."""
+    for i, (x, gx) in enumerate(zip(ins, local)):
+        if x._op is not CONSTANT and not math.isfinite(gx):
+            site = MODE.sites.get(id(node))
+            made_inside = site is not None and site[0] is node
+            where = site[1] if site is not None and made_inside else "a node made outside detect_anomaly()"
+            values = ", ".join(repr(v.data) for v in ins)
+            raise AnomalyError(
+                f"backward: {node._op.name} sent the gradient {gx!r} to its input {i}"
+                + (f" ({x.label})" if x.label else "")
+                + f" (inputs {values}, upstream gradient {g!r}), for the node made at {where}; "
+                "this is the first gradient of the pass that is not finite"
+            )
+
+
+def _propagate_checked(order: list[Value]) -> None:
+    """:func:`_propagate_floats` with every gradient checked (inside ``detect_anomaly()``)."""
+    for node in reversed(order):
+        if node._op.arity == 0:
+            continue
+        g = node.grad
+        ins, local = _local(node, g)
+        _check_backward(node, g, ins, local)
+        for x, gx in zip(ins, local):
+            x.grad += gx
+
+
+def _float_table(order: list[Value], roots: list[Value], seeds: list[float]) -> dict[Value, float]:
+    """One float pass that keeps its sums in a table: node -> d(roots)/d(node); no ``.grad`` is written.
+
+    The sums are formed in the same order as :func:`_propagate_floats` forms them
+    in ``.grad``, so both give the same bits.
+    """
+    table: dict[Value, float] = {}
+    for root, seed in zip(roots, seeds):
+        if root._op is not CONSTANT:
+            table[root] = table.get(root, 0.0) + seed
+    check = MODE.anomaly
+    get = table.get
+    for node in reversed(order):
+        if node._op.arity == 0:
+            continue
+        g = get(node, 0.0)
+        ins, local = _local(node, g)
+        if check:
+            _check_backward(node, g, ins, local)
+        for x, gx in zip(ins, local):
+            if x._op is not CONSTANT:
+                table[x] = get(x, 0.0) + gx
+    return table
+
+
+def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]) -> dict[Value, Value]:
+    """One backward pass on Values (records a graph): node -> d(roots)/d(node)."""
+    grads: dict[Value, Value] = {}
+    for root, seed in zip(roots, seeds):
+        if root._op is not CONSTANT:
+            prev = grads.get(root)
+            grads[root] = seed if prev is None else prev + seed
     with enable_grad():
         for node in reversed(order):
             g = grads.get(node)
@@ -190,7 +273,7 @@ def _propagate_values(order: list[Value], seed: Value) -> dict[Value, Value]:
             local = op.vjp(g, node, *ins) if p is None else op.vjp(g, node, *ins, p)
             for x, gx in zip(ins, local):
                 if not x.requires_grad:
-                    continue
+                    continue  # its rule's result is not needed (it may be nan: never used)
                 if not isinstance(gx, Value):
                     gx = const(gx)
                 prev = grads.get(x)
@@ -198,41 +281,94 @@ def _propagate_values(order: list[Value], seed: Value) -> dict[Value, Value]:
     return grads
 
 
-def backward(root: Value, grad_output: Any = 1.0) -> None:
-    """Fill ``.grad`` of every node ``root`` depends on (see :meth:`Value.backward`)."""
-    if not isinstance(root, Value):
-        raise TypeError(f"backward() needs a Value, got {type(root).__name__}")
-    if not root.requires_grad:
-        raise ValueError(
-            "backward() called on a Value that does not require grad: it was made from "
-            "constants, detached values or under no_grad(), so there is nothing to differentiate"
+def _outputs(outputs: Any, who: str) -> list[Value]:
+    if isinstance(outputs, Value):
+        return [outputs]
+    if isinstance(outputs, (str, bytes)) or not isinstance(outputs, Iterable):
+        raise TypeError(
+            f"{who} needs a Value or a sequence of Values as outputs, got {type(outputs).__name__}"
         )
-    seed = to_float(grad_output, "backward(grad_output)")
+    outs = list(outputs)
+    if not outs:
+        raise ValueError(f"{who} got no outputs: pass a Value or a non-empty sequence of Values")
+    for i, y in enumerate(outs):
+        if not isinstance(y, Value):
+            raise TypeError(f"{who}: output {i} must be a Value, got {type(y).__name__}")
+    return outs
+
+
+def _seeds(grad_outputs: Any, n: int, who: str, *, values: bool = False) -> list[Any]:
+    """One seed per output: 1.0 by default, a number for a single output, else one per output."""
+    if grad_outputs is None:
+        return [1.0] * n
+    if isinstance(grad_outputs, (int, float, Value)) or not isinstance(grad_outputs, Iterable):
+        items = [grad_outputs]
+    else:
+        items = list(grad_outputs)
+    if len(items) != n:
+        raise ValueError(f"{who}: got {len(items)} grad_outputs for {n} output(s); give one per output")
+    seeds = []
+    for i, g in enumerate(items):
+        if g is None:
+            g = 1.0
+        if isinstance(g, Value):
+            seeds.append(g if values else g.data)
+        else:
+            seeds.append(to_float(g, f"{who}: grad_outputs[{i}]"))
+    return seeds
+
+
+def backward(outputs: Value | Sequence[Value], grad_outputs: Any = None, *,
+             retain_graph: bool | None = None) -> None:
+    """One backward pass from one or several outputs, each seeded with its weight (default 1.0).
+
+    ``tg.backward([p0, p1, p2])`` is the scalar form of PyTorch's
+    ``p.backward(torch.ones_like(p))``: it adds d(p0 + p1 + p2)/d(node) to every
+    ``.grad`` in one pass.  ``retain_graph`` is accepted and has no effect:
+    graphs are always kept.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.Value(3.0)
+    >>> tg.backward([x * x, 2 * x], [1.0, 10.0])   # d/dx (x² + 10·2x) = 2x + 20
+    >>> x.grad
+    26.0
+    """
+    roots = _outputs(outputs, "backward()")
+    for i, root in enumerate(roots):
+        if not root.requires_grad:
+            which = "" if len(roots) == 1 else f" (output {i})"
+            raise ValueError(
+                f"backward() called on a Value{which} that does not require grad: it was made from "
+                "constants, detached values or under no_grad(), so there is nothing to differentiate"
+            )
+    seeds = _seeds(grad_outputs, len(roots), "backward()")
     set_aside: Saved = []
-    _float_pass(root, seed, set_aside)
-    for node, old in set_aside:
-        node.grad += old
+    with PASS_LOCK:
+        _float_pass(roots, seeds, set_aside)
+        for node, old in set_aside:
+            node.grad += old
 
 
-def node_gradients(root: Value, grad_output: Any = 1.0) -> dict[Value, float]:
+def node_gradients(root: Value | Sequence[Value], grad_output: Any = 1.0) -> dict[Value, float]:
     """d(root)/d(node) * grad_output for every node ``root`` depends on that requires grad.
 
-    One float backward pass that leaves every ``.grad`` as it was (the renderer
-    and ``explain`` use it to show gradients without changing them).
+    One float backward pass that writes no ``.grad`` at all (the renderer and
+    ``explain`` use it to show gradients without changing them).  ``root`` may
+    be a sequence of outputs, with one ``grad_output`` each.
 
     >>> x = Value(3.0)
     >>> y = x * x + x                      # dy/dx = 2x + 1 = 7
     >>> node_gradients(y)[x], x.grad
     (7.0, 0.0)
     """
-    seed = to_float(grad_output, "grad_output")
-    if not root.requires_grad:
-        return {}
-    set_aside: Saved = []
-    order = _float_pass(root, seed, set_aside)
-    grads = {node: node.grad for node in order}
-    _restore(order, set_aside)
-    return grads
+    roots = [root] if isinstance(root, Value) else list(root)
+    if isinstance(root, Value):
+        seeds = [to_float(grad_output, "grad_output")]
+    else:
+        seeds = _seeds(None if grad_output == 1.0 else grad_output, len(roots), "node_gradients()")
+    with PASS_LOCK:
+        order = _walk(roots, None, [])
+        return _float_table(order, roots, seeds)
 
 
 def _describe(i: int, v: Value) -> str:
@@ -240,18 +376,25 @@ def _describe(i: int, v: Value) -> str:
 
 
 @overload
-def grad(output: Value, inputs: Value, *, grad_output: Any = ..., create_graph: bool = ...,
-         allow_unused: bool = ...) -> Value: ...
+def grad(outputs: Value | Sequence[Value], inputs: Value, grad_outputs: Any = ..., *, grad_output: Any = ...,
+         retain_graph: bool | None = ..., create_graph: bool = ..., allow_unused: bool = ...) -> Value: ...
 @overload
-def grad(output: Value, inputs: Sequence[Value], *, grad_output: Any = ..., create_graph: bool = ...,
+def grad(outputs: Value | Sequence[Value], inputs: Sequence[Value], grad_outputs: Any = ..., *,
+         grad_output: Any = ..., retain_graph: bool | None = ..., create_graph: bool = ...,
          allow_unused: bool = ...) -> tuple[Value, ...]: ...
-def grad(output: Value, inputs: Value | Sequence[Value], *, grad_output: Any = 1.0,
-         create_graph: bool = False, allow_unused: bool = False) -> Value | tuple[Value, ...]:
-    """d(output)/d(input) for each input, like ``torch.autograd.grad``; never touches ``.grad``.
+def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad_outputs: Any = None, *,
+         grad_output: Any = DEFAULT_SEED, retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> Value | tuple[Value, ...]:
+    """d(outputs)/d(input) for each input, like ``torch.autograd.grad``; never touches ``.grad``.
 
-    ``inputs`` is one Value (one Value is returned) or a sequence (a tuple is returned).
-    With ``create_graph=True`` the results are Values recorded in a graph, so they
-    can be differentiated again (second derivatives).
+    ``outputs`` is one Value or a sequence (their weighted sum is differentiated,
+    each weighted by its entry of ``grad_outputs``, 1.0 by default; for one
+    output ``grad_output`` says the same).  ``inputs`` is one Value (one Value
+    is returned) or a sequence (a tuple is returned).  With
+    ``create_graph=True`` the results are Values recorded in a graph, so they can
+    be differentiated again (second derivatives).  ``retain_graph`` is accepted
+    and has no effect: graphs are always kept, so the same graph can be
+    differentiated any number of times.
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(3.0, label="x")
@@ -261,9 +404,16 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, grad_output: Any = 1
     >>> dy.data, d2y.data, x.grad
     (27.0, 18.0, 0.0)
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"grad() needs a Value as output, got {type(output).__name__}")
+    roots = _outputs(outputs, "grad()")
+    if grad_output is not DEFAULT_SEED:
+        if grad_outputs is not None:
+            raise TypeError("grad() got both grad_outputs and grad_output; they are the same, give one")
+        grad_outputs = grad_output
     single = isinstance(inputs, Value)
+    if not single and (isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable)):
+        raise TypeError(
+            f"grad() needs a Value or a sequence of Values as inputs, got {type(inputs).__name__}"
+        )
     xs: tuple[Any, ...] = (inputs,) if single else tuple(inputs)  # type: ignore[arg-type]
     for i, x in enumerate(xs):
         if not isinstance(x, Value):
@@ -274,7 +424,8 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, grad_output: Any = 1
                 "one made under no_grad()); create it as Value(..., requires_grad=True) "
                 "or leave it out of inputs"
             )
-    if not output.requires_grad:
+    seeds = _seeds(grad_outputs, len(roots), "grad()", values=create_graph)
+    if not any(r.requires_grad for r in roots):
         if allow_unused:
             return _pack([const(0.0) for _ in xs], single)
         raise ValueError(
@@ -283,13 +434,16 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, grad_output: Any = 1
             "own derivative is 0); pass allow_unused=True to get 0"
         )
     if create_graph:
-        order = topological_order(output)
+        with PASS_LOCK:
+            order = _walk(roots, None, [])
         _check_used(xs, set(order), allow_unused)
-        seed = grad_output if isinstance(grad_output, Value) else const(grad_output, "grad_output")
-        table = _propagate_values(order, seed)
+        values = [g if isinstance(g, Value) else const(g, "grad_output") for g in seeds]
+        table = _propagate_values(order, roots, values)
         results = [table.get(x) or const(0.0) for x in xs]
     else:
-        grads = node_gradients(output, grad_output.data if isinstance(grad_output, Value) else grad_output)
+        with PASS_LOCK:
+            order = _walk(roots, None, [])
+            grads = _float_table(order, roots, seeds)
         _check_used(xs, grads, allow_unused)
         results = [const(grads.get(x, 0.0)) for x in xs]
     return _pack(results, single)

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
 from collections.abc import Iterable
 from typing import Any, TypeAlias, Union
 
 from tinygrad_edu.engine.mode import ALL, MODE
+from tinygrad_edu.errors import AnomalyError, NumericOverflowError
 from tinygrad_edu.ops import definitions as D
-from tinygrad_edu.ops.registry import Domain, Op
+from tinygrad_edu.ops import scalar as S
+from tinygrad_edu.ops.registry import REGISTRY, Domain, Op
 
 Number = Union[int, float]
 Operand: TypeAlias = Union["Value", int, float]
@@ -35,18 +39,51 @@ def to_float(x: Any, what: str = "Value()") -> float:
     if isinstance(x, float):
         return float(x)
     if isinstance(x, int):  # bool is an int
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise NumericOverflowError(
+                f"{what} got the int {_short_int(x)}, which is too large for a float (largest about 1.8e308)"
+            ) from None
     if isinstance(x, Value):
         raise TypeError(
             f"{what} got a Value; a Value cannot wrap another Value. "
             "Use v.data for its number, or v.detach() for a copy that needs no gradient"
         )
-    if type(x).__module__ == "numpy" and getattr(x, "shape", None) == () and isinstance(x, numbers.Number):
-        return float(x)  # type: ignore[arg-type]  # a numpy scalar
+    if type(x).__module__ == "numpy" and getattr(x, "shape", None) == ():
+        if type(x).__name__ == "bool_":
+            return 1.0 if x else 0.0  # numpy's bool, coerced like Python's
+        if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
+            raise TypeError(f"{what} takes an int or float (a real number), got a numpy complex {x!r}")
+        if isinstance(x, numbers.Number):
+            return float(x)  # type: ignore[arg-type]  # a numpy scalar
+    if isinstance(x, complex):
+        raise TypeError(f"{what} takes an int or float (a real number), got complex: {x!r}")
     raise TypeError(
         f"{what} takes an int or float (bool and numpy scalars are converted), "
         f"got {type(x).__name__}: {x!r:.60}"
     )
+
+
+class _DefaultSeed(float):
+    """The default ``grad_output`` 1.0, told apart from a 1.0 the caller passes (to catch conflicts)."""
+
+    def __repr__(self) -> str:
+        return "1.0"
+
+
+DEFAULT_SEED: float = _DefaultSeed(1.0)
+
+
+def _short_int(x: int) -> str:
+    digits = len(str(abs(x))) if x.bit_length() < 20000 else None
+    return f"with {digits} digits" if digits else f"of {x.bit_length()} bits"
+
+
+def _check_flag(flag: Any, what: str) -> bool:
+    if not isinstance(flag, bool):
+        raise TypeError(f"{what} must be True or False, got {type(flag).__name__}: {flag!r:.40}")
+    return flag
 
 
 class Value:
@@ -83,7 +120,7 @@ class Value:
         self.data = data if type(data) is float else to_float(data)
         self.grad = 0.0
         self.label = label  # checked by the setter (computed nodes skip this and leave it unset)
-        self._op = LEAF if requires_grad else CONSTANT
+        self._op = LEAF if _check_flag(requires_grad, "Value(requires_grad=...)") else CONSTANT
         self._mark = None
 
     # ------------------------------------------------------------ facts about the node
@@ -122,7 +159,16 @@ class Value:
                 f"requires_grad can only be changed on a leaf, and this Value was computed by "
                 f"{self._op.name!r}; use v.detach() for a copy that requires no grad"
             )
-        self._op = LEAF if flag else CONSTANT
+        self._op = LEAF if _check_flag(flag, "requires_grad") else CONSTANT
+
+    def requires_grad_(self, flag: bool = True) -> Value:
+        """Set ``requires_grad`` on this leaf and return it (PyTorch's in-place spelling)."""
+        self.requires_grad = flag
+        return self
+
+    def item(self) -> float:
+        """The number inside: ``v.data`` (PyTorch's spelling)."""
+        return self.data
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -157,8 +203,46 @@ class Value:
         """A new leaf with the same data (and label) that requires no grad."""
         return Value(self.data, self.label, requires_grad=False)
 
+    # ------------------------------------------------------------ everyday Python on .data
+    # < <= > >= compare the numbers and record nothing, so max(), min() and sorted()
+    # work.  == and != are left to object: they compare identity, so a Value keeps
+    # hashing by identity and can be a dict key (backward keys its tables by node).
+    def __lt__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is None else self.data < o
+
+    def __le__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is None else self.data <= o
+
+    def __gt__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is None else self.data > o
+
+    def __ge__(self, other: Operand) -> bool:
+        o = _compare_operand(other)
+        return NotImplemented if o is None else self.data >= o
+
     def __float__(self) -> float:
         return self.data
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else str(self)
+
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        return round(self.data) if ndigits is None else round(self.data, ndigits)
+
+    def __floor__(self) -> int:
+        return math.floor(self.data)
+
+    def __ceil__(self) -> int:
+        return math.ceil(self.data)
+
+    def __trunc__(self) -> int:
+        return math.trunc(self.data)
 
     def __repr__(self) -> str:
         parts = [f"data={self.data:.4g}"]
@@ -182,14 +266,24 @@ class Value:
         return bundle
 
     # ------------------------------------------------------------ gradients
-    def backward(self, grad_output: Number = 1.0) -> None:
+    def backward(self, grad_output: Number = DEFAULT_SEED, *, gradient: Number | None = None,
+                 retain_graph: bool | None = None) -> None:
         """Add d(self)/d(node) * grad_output to ``.grad`` of every node that requires grad.
 
         Each call adds exactly one more pass; call ``zero_grad`` (or set ``.grad = 0``)
-        between steps.  Iterative: works on graphs of any depth.
+        between steps.  Iterative: works on graphs of any depth.  ``gradient`` is
+        PyTorch's name for ``grad_output`` (give one of them).  ``retain_graph`` is
+        accepted and has no effect: graphs are always kept (nothing is freed by a
+        pass), so a second ``backward()`` through the same graph simply adds
+        another pass - PyTorch's "Trying to backward through the graph a second
+        time" cannot happen here.
         """
         from tinygrad_edu.engine.autograd import backward
 
+        if gradient is not None:
+            if grad_output is not DEFAULT_SEED:
+                raise TypeError("backward() got both grad_output and gradient; they are the same, give one")
+            grad_output = gradient
         backward(self, grad_output)
 
     # ------------------------------------------------------------ arithmetic
@@ -198,8 +292,8 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "+")
-        record = self._op is not CONSTANT or other._op is not CONSTANT
-        return _make(self.data + other.data, record and (ALL.on or MODE.enabled), _ADD, self, other)
+        return _make(self.data + other.data, self._op is not CONSTANT or other._op is not CONSTANT,
+                     _ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
         other = const(other, "+")
@@ -217,8 +311,8 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "*")
-        record = self._op is not CONSTANT or other._op is not CONSTANT
-        return _make(self.data * other.data, record and (ALL.on or MODE.enabled), _MUL, self, other)
+        return _make(self.data * other.data, self._op is not CONSTANT or other._op is not CONSTANT,
+                     _MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
         other = const(other, "*")
@@ -273,7 +367,7 @@ class Value:
     def relu(self) -> Value:
         """f(x) = max(0, x), f'(x) = 1 for x > 0 else 0 (relu'(0) = 0)."""
         x = self.data
-        return unary(D.RELU, x if x > 0.0 else 0.0, self)
+        return unary(D.RELU, 0.0 if x <= 0.0 else x, self)  # nan passes through
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """f(x) = x if x > 0 else a·x, f'(x) = 1 if x > 0 else a (a at x = 0)."""
@@ -296,35 +390,154 @@ class Value:
         """f(x) = erf x, f'(x) = (2/√π) e^(−x²)."""
         return unary(D.ERF, math.erf(self.data), self)
 
+    def sin(self) -> Value:
+        """f(x) = sin x, f'(x) = cos x."""
+        return unary(D.SIN, D.SIN.forward(self.data), self)
+
+    def cos(self) -> Value:
+        """f(x) = cos x, f'(x) = −sin x."""
+        return unary(D.COS, D.COS.forward(self.data), self)
+
+    def log1p(self) -> Value:
+        """f(x) = ln(1 + x), f'(x) = 1/(1 + x); accurate for tiny x; x <= −1 raises DomainError."""
+        return unary(D.LOG1P, D.LOG1P.forward(self.data), self)
+
+    def expm1(self) -> Value:
+        """f(x) = eˣ − 1, f'(x) = eˣ; accurate for tiny x."""
+        return unary(D.EXPM1, D.EXPM1.forward(self.data), self)
+
+    def softplus(self, beta: float = 1.0) -> Value:
+        """f(x) = (1/β)·ln(1 + e^(βx)), f'(x) = σ(βx); finite for every finite x (β > 0)."""
+        b = to_float(beta, "softplus(beta)")
+        if not b > 0.0 or math.isinf(b):
+            raise ValueError(f"softplus(beta=...) must be a positive finite number, got {beta!r}")
+        return unary(D.SOFTPLUS, D.SOFTPLUS.forward(self.data, b), self, b)
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """f(x) = x if x > 0 else α(eˣ − 1), f'(x) = 1 if x > 0 else α·eˣ (α at x = 0)."""
+        a = to_float(alpha, "elu(alpha)")
+        return unary(D.ELU, D.ELU.forward(self.data, a), self, a)
+
+    def clamp(self, min: Number | None = None, max: Number | None = None) -> Value:  # noqa: A002
+        """f(x) = min(max(x, min), max); f'(x) = 1 for min ≤ x ≤ max, else 0 (as torch.clamp)."""
+        if min is None and max is None:
+            raise TypeError("clamp() needs min, max or both (for example v.clamp(min=1e-8, max=1 - 1e-8))")
+        lo = None if min is None else to_float(min, "clamp(min)")
+        hi = None if max is None else to_float(max, "clamp(max)")
+        bounds = (lo, hi)
+        return unary(D.CLAMP, D.CLAMP.forward(self.data, bounds), self, bounds)
+
+    def maximum(self, other: Operand) -> Value:
+        """max(self, other), see :func:`maximum`."""
+        return maximum(self, other)
+
+    def minimum(self, other: Operand) -> Value:
+        """min(self, other), see :func:`minimum`."""
+        return minimum(self, other)
+
+    # ------------------------------------------------------------ pickle and copy
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickle (and ``copy.deepcopy``) the graph below this Value without recursion.
+
+        The nodes are listed in topological order with their inputs given by
+        position, so a chain of any length pickles; leaves are pickled as
+        themselves, so a leaf shared by several pickled Values stays one object.
+        """
+        return _flatten(self)
+
+    @staticmethod
+    def record_ieee(op_name: str, data: float, inputs: tuple[Any, ...], param: Any = None) -> Value:
+        """A node ``op_name(*inputs)`` holding ``data`` as computed by the caller, without domain checks.
+
+        For the registry's derivative rules on Values (see ``ops.scalar``): where a
+        float rule gives ±inf or nan, the recorded rule holds the same number.
+        """
+        op = REGISTRY[op_name]
+        ins = tuple(x if type(x) is Value else const(x) for x in inputs)
+        if op.arity == 1:
+            return unary(op, data, ins[0], param)
+        return binary(op, data, ins[0], ins[1])
+
 
 # ---------------------------------------------------------------- building nodes
-def _leaf_marker(name: str) -> Op:
-    def no_rule(*args: Any) -> Any:
-        raise TypeError(f"{name} marks a leaf: it has no forward and no derivative")
-
-    return Op("", "", 0, no_rule, no_rule, "", "", "", Domain(()))
+def _no_rule(*args: Any) -> Any:
+    raise TypeError("a leaf marker has no forward and no derivative")
 
 
 # What a leaf holds in place of an op: an Op with no inputs (arity 0), never
 # registered.  Being an Op like every other node's keeps attribute reads on
 # ``_op`` fast (CPython specialises them per type).
-LEAF = _leaf_marker("LEAF")  # a leaf that requires grad: a parameter, an input to differentiate
-CONSTANT = _leaf_marker("CONSTANT")  # one that does not: a number, a detached value, a result under no_grad
+LEAF = Op("", "", 0, _no_rule, _no_rule, "", "", "", Domain(()))  # a leaf that requires grad
+CONSTANT = Op("", "", 0, _no_rule, _no_rule, "", "", "", Domain(()))  # one that does not: a number,
+# a detached value, a result under no_grad
 
 
-def _make(data: float, record: bool, op: Op, a: Any, b: Any) -> Value:
-    """A new Value; when ``record`` is true it remembers ``op`` and its inputs ``a``, ``b``."""
+def _make(data: float, needs: bool, op: Op, a: Any, b: Any) -> Value:
+    """A new Value; it remembers ``op`` and its inputs ``a``, ``b`` when ``needs`` (an input
+    requires grad) and this thread records the graph."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out._mark = None
-    if record:
+    if ALL.on:  # the fast path: every thread records, no thread checks anomalies
+        if needs:
+            out._op = op
+            out._a = a
+            out._b = b
+        else:
+            out._op = CONSTANT
+        return out
+    return _make_checked(out, needs, op, a, b)
+
+
+def _make_checked(out: Value, needs: bool, op: Op, a: Any, b: Any) -> Value:
+    """The rest of :func:`_make` when some thread is in ``no_grad`` or ``detect_anomaly``."""
+    anomaly = MODE.anomaly and op.arity != 0
+    if anomaly and not math.isfinite(out.data):
+        raise AnomalyError(
+            f"forward: {op.name} gave {out.data!r} from {_describe_inputs(op, a, b)}, "
+            f"at {user_site()}; this is the first op whose result is not finite"
+        )
+    if needs and MODE.enabled:
         out._op = op
         out._a = a
         out._b = b
+        if anomaly:
+            MODE.sites[id(out)] = (out, user_site())
     else:
         out._op = CONSTANT
     return out
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def user_site() -> str:
+    """file:line of the innermost caller outside tinygrad_edu (where the user's code made the node)."""
+    frame: Any = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return "an unknown place"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def node_inputs(op: Op, a: Any, b: Any) -> tuple[Value, ...]:
+    """The input Values kept in a node's two slots (see ``Value.__slots__``)."""
+    if op.arity == 2:
+        return (a, b)
+    if op.arity == 1:
+        return (a,)
+    return tuple(a) if op.arity < 0 else ()
+
+
+def _describe_inputs(op: Op, a: Any, b: Any) -> str:
+    ins = node_inputs(op, a, b)
+    parts = [f"{x.data!r}" + (f" ({x.label})" if x.label else "") for x in ins]
+    text = "input " + parts[0] if len(parts) == 1 else "inputs " + ", ".join(parts)
+    if op.arity == 1 and b is not None and op.param != "ctx":
+        text += f" and {op.param} = {b!r}"
+    return text
 
 
 def const(x: Any, what: str = "operand") -> Value:
@@ -336,18 +549,122 @@ def const(x: Any, what: str = "operand") -> Value:
 
 def binary(op: Op, data: float, a: Value, b: Value) -> Value:
     """A new node ``op(a, b)`` with the given forward result; the graph is recorded when needed."""
-    record = a._op is not CONSTANT or b._op is not CONSTANT
-    return _make(data, record and (ALL.on or MODE.enabled), op, a, b)
+    return _make(data, a._op is not CONSTANT or b._op is not CONSTANT, op, a, b)
 
 
 def unary(op: Op, data: float, x: Value, p: Any = None) -> Value:
     """A new node ``op(x)`` (``p``: the op's constant parameter, if any)."""
-    return _make(data, x._op is not CONSTANT and (ALL.on or MODE.enabled), op, x, p)
+    return _make(data, x._op is not CONSTANT, op, x, p)
 
 
 def nary(op: Op, data: float, inputs: tuple[Value, ...], p: Any = None) -> Value:
     """A new node with any number of inputs (sum, dot, custom Functions)."""
-    return _make(data, (ALL.on or MODE.enabled) and any(x._op is not CONSTANT for x in inputs), op, inputs, p)
+    return _make(data, any(x._op is not CONSTANT for x in inputs), op, inputs, p)
+
+
+def _compare_operand(x: Any) -> float | None:
+    """The number a Value is compared with (None: not comparable, Python then raises TypeError)."""
+    if type(x) is Value:
+        return x.data
+    if isinstance(x, (int, float)):
+        return x  # type: ignore[return-value]
+    try:
+        return to_float(x, "comparison")
+    except TypeError:
+        return None
+
+
+def maximum(a: Operand, b: Operand) -> Value:
+    """max(a, b) as one node; at a tie each input gets half the gradient, as ``torch.maximum``.
+
+    >>> import tinygrad_edu as tg
+    >>> a, b = tg.Value(2.0), tg.Value(2.0)
+    >>> m = tg.maximum(a, b); m.backward()
+    >>> m.data, a.grad, b.grad
+    (2.0, 0.5, 0.5)
+    """
+    x = a if type(a) is Value else const(a, "in maximum()")
+    y = b if type(b) is Value else const(b, "in maximum()")
+    return binary(D.MAXIMUM, D.MAXIMUM.forward(x.data, y.data), x, y)
+
+
+def minimum(a: Operand, b: Operand) -> Value:
+    """min(a, b) as one node; at a tie each input gets half the gradient, as ``torch.minimum``."""
+    x = a if type(a) is Value else const(a, "in minimum()")
+    y = b if type(b) is Value else const(b, "in minimum()")
+    return binary(D.MINIMUM, D.MINIMUM.forward(x.data, y.data), x, y)
+
+
+# ---------------------------------------------------------------- pickle and copy
+def _leaf(data: float, grad: float, label: str, requires_grad: bool) -> Value:
+    v = Value(data, label, requires_grad)
+    v.grad = grad
+    return v
+
+
+Record = Union[Value, tuple[Any, ...]]
+
+
+def _op_key(op: Op) -> Any:
+    if REGISTRY.get(op.name) is op:
+        return op.name
+    function = op.extra.get("function")
+    if function is None:
+        raise TypeError(f"cannot pickle a node of the unregistered op {op.name!r}")
+    return function  # a user Function subclass: pickled by reference, like any class
+
+
+def _flatten(root: Value) -> tuple[Any, ...]:
+    """The graph below ``root`` as a flat list, inputs before users (an iterative walk)."""
+    if root._op.arity == 0:
+        return (_leaf, (root.data, root.grad, root.label, root._op is not CONSTANT))
+    index: dict[int, int] = {}
+    records: list[Record] = []
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in index:
+            continue
+        op = node._op
+        if op.arity == 0:
+            index[id(node)] = len(records)
+            records.append(node)  # a leaf: pickled as itself (by _leaf)
+            continue
+        ins = node_inputs(op, node._a, node._b)
+        if not ready:
+            stack.append((node, True))
+            stack.extend((x, False) for x in reversed(ins) if id(x) not in index)
+            continue
+        param = None if op.arity == 2 else node._b
+        index[id(node)] = len(records)
+        records.append((_op_key(op), tuple(index[id(x)] for x in ins), param, node.data, node.grad, node.label))
+    return (_rebuild, (records,))
+
+
+def _rebuild(records: list[Record]) -> Value:
+    """The inverse of :func:`_flatten`: the nodes again, each pointing to its rebuilt inputs."""
+    nodes: list[Value] = []
+    for r in records:
+        if type(r) is Value:
+            nodes.append(r)
+            continue
+        key, idx, param, data, grad, label = r  # type: ignore[misc]
+        op = REGISTRY[key] if isinstance(key, str) else key._op()
+        out = _new(Value)  # recorded whatever the grad mode of the unpickling thread
+        out.data = data
+        out._mark = None
+        out._op = op
+        if op.arity == 2:
+            out._a, out._b = nodes[idx[0]], nodes[idx[1]]
+        elif op.arity == 1:
+            out._a, out._b = nodes[idx[0]], param
+        else:
+            out._a, out._b = tuple(nodes[i] for i in idx), param
+        out.grad = grad
+        if label:
+            out._label = label
+        nodes.append(out)
+    return nodes[-1]
 
 
 def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the public name in the contract
@@ -362,7 +679,7 @@ def sum(values: Iterable[Operand]) -> Value:  # noqa: A001 - the public name in 
     if isinstance(values, Value):
         raise TypeError("tinygrad_edu.sum() takes an iterable of Values or numbers, got a single Value")
     ins = tuple(v if type(v) is Value else const(v, "in sum()") for v in values)
-    return nary(D.SUM, math.fsum([v.data for v in ins]), ins)
+    return nary(D.SUM, S.safe_fsum([v.data for v in ins]), ins)
 
 
 def dot(ws: Iterable[Operand], xs: Iterable[Operand]) -> Value:

@@ -23,6 +23,61 @@ def data(x: Any) -> float:
     return x if isinstance(x, float) else x.data
 
 
+def _record(op_name: str, result: float, *inputs: Any, param: Any = None) -> Any:
+    """A Value node ``op_name(*inputs)`` holding the IEEE ``result``, without the op's domain check.
+
+    Used by the helpers below when a derivative rule runs on Values
+    (``create_graph=True``) at a point where the float rule gives ±inf or nan:
+    the recorded backward must give the same number as the float one, where
+    the op's public forward would raise a DomainError.
+    """
+    value = next(x for x in inputs if not isinstance(x, float))
+    return type(value).record_ieee(op_name, result, inputs, param)
+
+
+def ieee_div(a: float, b: float) -> float:
+    """a / b with IEEE rules: ±inf for a nonzero a over 0, nan for 0/0."""
+    if b == 0.0:
+        if a == 0.0 or math.isnan(a):
+            return NAN
+        return math.copysign(INF, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def ieee_pow(x: float, p: float) -> float:
+    """x ** p with IEEE rules: inf for 0 ** negative, ±inf on overflow, nan for a non-real result."""
+    try:
+        r = x**p
+    except ZeroDivisionError:  # 0 ** negative: +inf (-inf for -0.0 and an odd integer exponent)
+        odd = float(p).is_integer() and int(p) % 2 == 1
+        return -INF if odd and math.copysign(1.0, x) < 0 else INF
+    except OverflowError:  # too large: the sign is negative only for a negative base, odd exponent
+        odd = float(p).is_integer() and abs(p) < 2**53 and int(p) % 2 == 1
+        return -INF if x < 0.0 and odd else INF
+    return r if isinstance(r, float) else NAN  # complex result: outside the real domain
+
+
+def ieee_log(x: float) -> float:
+    """ln x with IEEE rules: -inf at 0, nan below."""
+    if x > 0.0:
+        return math.log(x)
+    return -INF if x == 0.0 else (x if math.isnan(x) else NAN)
+
+
+def sin(x: Any) -> Any:
+    """sin x; nan at ±inf (IEEE) instead of Python's ValueError."""
+    if isinstance(x, float):
+        return math.sin(x) if math.isfinite(x) else NAN
+    return x.sin()
+
+
+def cos(x: Any) -> Any:
+    """cos x; nan at ±inf (IEEE) instead of Python's ValueError."""
+    if isinstance(x, float):
+        return math.cos(x) if math.isfinite(x) else NAN
+    return x.cos()
+
+
 def exp(x: Any) -> Any:
     """e**x; ``inf`` on float overflow."""
     if isinstance(x, float):
@@ -34,12 +89,12 @@ def exp(x: Any) -> Any:
 
 
 def log(x: Any) -> Any:
-    """Natural log; on floats ``-inf`` at 0 and ``nan`` below."""
+    """Natural log; ``-inf`` at 0 and ``nan`` below (on Values too: a node holding that number)."""
     if isinstance(x, float):
-        if x > 0.0:
-            return math.log(x)
-        return -INF if x == 0.0 else NAN
-    return x.log()
+        return ieee_log(x)
+    if x.data > 0.0:
+        return x.log()
+    return _record("log", ieee_log(x.data), x)
 
 
 def tanh(x: Any) -> Any:
@@ -70,22 +125,23 @@ def std_normal_pdf(x: Any) -> Any:
 
 
 def div(a: Any, b: Any) -> Any:
-    """a / b; on floats division by zero gives ``±inf`` (or ``nan`` for 0/0) as IEEE says."""
-    if isinstance(a, float) and isinstance(b, float) and b == 0.0:
-        if a == 0.0 or math.isnan(a):
-            return NAN
-        return math.copysign(INF, a) * math.copysign(1.0, b)
+    """a / b; division by zero gives ``±inf`` (or ``nan`` for 0/0) as IEEE says, on Values too."""
+    if isinstance(a, float) and isinstance(b, float):
+        return ieee_div(a, b)
+    if data(b) == 0.0:
+        return _record("div", ieee_div(data(a), data(b)), a, b)
     return a / b
 
 
 def power(x: Any, p: Any) -> Any:
-    """x ** p; on floats ``inf`` where Python would raise for 0 ** negative or overflow."""
+    """x ** p with IEEE results (see :func:`ieee_pow`) where Python would raise, on Values too."""
     if isinstance(x, float) and isinstance(p, float):
-        try:
-            r = x**p
-        except (ZeroDivisionError, OverflowError):  # 0 ** negative, or too large
-            return INF
-        return r if isinstance(r, float) else NAN  # complex result: outside the real domain
+        return ieee_pow(x, p)
+    xd, pd = data(x), data(p)
+    if (xd == 0.0 and pd < 0.0) or (xd < 0.0 and not pd.is_integer()):
+        if isinstance(p, float):
+            return _record("pow", ieee_pow(xd, pd), x, param=p)
+        return _record("pow_value", ieee_pow(xd, pd), x, p)
     return x**p
 
 
@@ -95,9 +151,25 @@ def step(x: Any) -> float:
 
 
 def sign(x: Any) -> float:
-    """-1.0, 0.0 or 1.0 (a constant: its own derivative is 0); sign(0) = 0."""
+    """-1.0, 0.0 or 1.0 (a constant: its own derivative is 0); sign(0) = 0, sign(nan) = nan."""
     v = data(x)
-    return 1.0 if v > 0.0 else (-1.0 if v < 0.0 else 0.0)
+    return 1.0 if v > 0.0 else (-1.0 if v < 0.0 else (0.0 if v == 0.0 else NAN))
+
+
+def safe_fsum(xs: Any) -> float:
+    """math.fsum (exactly rounded) where it is finite; IEEE ±inf / nan where fsum would raise.
+
+    ``math.fsum`` raises OverflowError when a partial sum overflows and
+    ValueError for ``inf + -inf``; a float sum follows IEEE instead.
+    """
+    xs = list(xs)
+    try:
+        return math.fsum(xs)
+    except (OverflowError, ValueError):
+        total = 0.0
+        for x in xs:
+            total += x
+        return total
 
 
 SQRT1_2 = math.sqrt(0.5)

@@ -44,4 +44,6 @@ def op_inputs(op: Op) -> Any:
         xs = points(d.nary, low, high, avoid, d.margin)
     else:
         xs = st.tuples(*[floats_in(lo, hi, avoid, d.margin) for lo, hi in d.intervals]).map(list)
+        if d.apart > 0.0:  # a kink along a = b: keep the inputs apart
+            xs = xs.filter(lambda v: abs(v[0] - v[1]) >= d.apart)
     return st.tuples(xs, st.sampled_from(list(d.params)))
