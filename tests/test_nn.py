@@ -11,7 +11,21 @@ import pytest
 
 import tinygrad_edu as tg
 from tinygrad_edu import Value
-from tinygrad_edu.nn import MLP, Layer, Module, Neuron, StateDictError
+from tinygrad_edu.nn import (
+    GELU,
+    MLP,
+    Layer,
+    LeakyReLU,
+    Linear,
+    Module,
+    Neuron,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    SiLU,
+    StateDictError,
+    Tanh,
+)
 
 
 def sig(z: float) -> float:
@@ -332,3 +346,189 @@ def test_a_loaded_model_trains_like_the_original(tmp_path):
     assert [p.grad for p in model.parameters()] == [p.grad for p in copy.parameters()]
     assert tg.grad(model([1.0, 1.0]), model.parameters()[0]).data == tg.grad(
         copy([1.0, 1.0]), copy.parameters()[0]).data
+
+
+# ---------------------------------------------------------------- PyTorch-style modules
+def test_linear_names_shapes_and_math():
+    lin = Linear(3, 2, seed=0)
+    assert [n for n, _ in lin.named_parameters()] == [
+        "weight.0.0", "weight.0.1", "weight.0.2", "weight.1.0", "weight.1.1", "weight.1.2",
+        "bias.0", "bias.1"]
+    W = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]
+    for row, values in zip(lin.weight, W):
+        for p, v in zip(row, values):
+            p.data = v
+    lin.bias[0].data, lin.bias[1].data = 0.1, -0.2
+    x = [1.0, 2.0, -3.0]
+    out = lin(x)
+    assert isinstance(out, list) and len(out) == 2
+    assert [o.data for o in out] == [0.5 - 2.0 - 6.0 + 0.1, 1.5 + 0.5 + 1.5 - 0.2]
+    (out[0] * 2 + out[1] * 3).backward()                          # dL/dW_ij = c_i x_j, dL/db_i = c_i
+    assert [[p.grad for p in row] for row in lin.weight] == [[2.0, 4.0, -6.0], [3.0, 6.0, -9.0]]
+    assert [b.grad for b in lin.bias] == [2.0, 3.0]
+    assert out[0].op == "add" and out[0].inputs[0].op == "dot"    # one dot per row, then the bias
+    assert len(Linear(1, 1, seed=0)(2.0)) == 1                   # a lone number is a 1-vector; output a list
+
+
+def test_linear_without_bias_and_repr_and_errors():
+    lin = Linear(2, 3, bias=False, seed=0)
+    assert lin.bias is None and lin.num_parameters() == 6
+    assert all(o.op == "dot" for o in lin([1.0, 1.0]))
+    assert repr(lin) == "Linear(in_features=2, out_features=3, bias=False)"
+    assert repr(Linear(2, 1, init="he", seed=0)) == (
+        "Linear(in_features=2, out_features=1, bias=True, init='he')")
+    with pytest.raises(ValueError, match="Linear takes 2 inputs, got 3"):
+        lin([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"Linear\(in_features\)"):
+        Linear(0, 1)
+    with pytest.raises(TypeError, match=r"Linear\(bias\)"):
+        Linear(1, 1, bias=1)
+    with pytest.raises(ValueError, match="unknown init"):
+        Linear(1, 1, init="glorot")
+
+
+def test_linear_init_bounds_follow_the_scheme():
+    for init, bound in (("uniform", 1.0), ("xavier", math.sqrt(6 / 150)), ("he", math.sqrt(6 / 100))):
+        ws = [p.data for row in Linear(100, 50, init=init, seed=3).weight for p in row]
+        assert all(-bound <= w <= bound for w in ws) and max(map(abs, ws)) > 0.95 * bound
+
+
+def test_linear_matches_a_layer_of_linear_neurons_with_the_same_seed():
+    lin, layer = Linear(3, 4, seed=9), Layer(3, 4, activation=None, seed=9)
+    assert [p.data for row in lin.weight for p in row] == [w.data for n in layer.neurons for w in n.w]
+    x = [0.3, -1.2, 2.0]
+    assert [o.data for o in lin(x)] == [o.data for o in layer(x)]
+
+
+ACTIVATION_CASES = [
+    (ReLU(), lambda z: max(z, 0.0)), (Tanh(), math.tanh), (Sigmoid(), sig), (SiLU(), lambda z: z * sig(z)),
+    (LeakyReLU(0.2), lambda z: z if z > 0 else 0.2 * z), (LeakyReLU(), lambda z: z if z > 0 else 0.01 * z),
+    (GELU(), lambda z: 0.5 * z * math.erfc(-z / math.sqrt(2))),
+    (GELU("tanh"), lambda z: 0.5 * z * (1 + math.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z ** 3)))),
+]
+
+
+@pytest.mark.parametrize(("module", "f"), ACTIVATION_CASES, ids=[repr(m) for m, _ in ACTIVATION_CASES])
+def test_activation_modules_apply_elementwise(module, f):
+    zs = [-2.0, -0.5, 0.3, 1.7]
+    values = [Value(z) for z in zs]
+    outs = module(values)
+    assert isinstance(outs, list) and [o.data for o in outs] == pytest.approx([f(z) for z in zs], rel=1e-14)
+    assert module(Value(0.3)).data == pytest.approx(f(0.3), rel=1e-14)   # a single Value
+    assert module(0.3).data == pytest.approx(f(0.3), rel=1e-14)          # a number
+    assert module(tuple(values))[1].data == outs[1].data
+    assert module.parameters() == []
+    tg.sum(outs).backward()
+    h = 1e-6
+    for v, z in zip(values, zs):
+        assert v.grad == pytest.approx((f(z + h) - f(z - h)) / (2 * h), rel=1e-6, abs=1e-9)
+
+
+def test_activation_module_reprs_and_errors():
+    assert repr(ReLU()) == "ReLU()" and repr(LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)"
+    assert repr(GELU("tanh")) == "GELU(approximate='tanh')"
+    with pytest.raises(ValueError, match="negative_slope"):
+        LeakyReLU(math.nan)
+    with pytest.raises(ValueError, match="approximate"):
+        GELU("fast")
+    with pytest.raises(TypeError, match="ReLU input"):
+        ReLU()("x")
+
+
+def test_sequential_names_follow_pytorch_and_forward_chains():
+    net = Sequential(Linear(2, 3, seed=0), ReLU(), Linear(3, 1, seed=1))
+    names = [n for n, _ in net.named_parameters()]
+    assert names[:2] == ["0.weight.0.0", "0.weight.0.1"] and names[-1] == "2.bias.0"
+    assert len(names) == 2 * 3 + 3 + 3 + 1
+    assert net.parameters()[0].label == "0.weight.0.0"
+    x = [0.7, -0.4]
+    hidden = [max(o.data, 0.0) for o in net[0](x)]
+    assert net(x)[0].data == net[2](hidden)[0].data
+    assert len(net) == 3 and list(net)[1] is net[1] and isinstance(net[-1], Linear)
+    assert repr(net) == ("Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n"
+                         "  (1): ReLU()\n  (2): Linear(in_features=3, out_features=1, bias=True)\n)")
+    assert Sequential()([1.0, 2.0]) == [1.0, 2.0]                # empty: the identity, as in PyTorch
+
+
+def test_sequential_equals_mlp_with_the_same_weights():
+    mlp = MLP(2, [4, 4, 1], activation="tanh", seed=3)
+    seq = Sequential(Linear(2, 4), Tanh(), Linear(4, 4), Tanh(), Linear(4, 1))
+    for layer, lin in zip(mlp.layers, [seq[0], seq[2], seq[4]]):
+        for neuron, row, b in zip(layer.neurons, lin.weight, lin.bias):
+            for w, p in zip(neuron.w, row):
+                p.data = w.data
+            b.data = neuron.b.data
+    x = [0.25, -1.5]
+    assert seq(x)[0].data == mlp(x).data
+    seq(x)[0].backward()
+    mlp(x).backward()
+    assert seq[0].weight[2][1].grad == mlp.layers[0].neurons[2].w[1].grad
+
+
+def test_sequential_refuses_non_modules():
+    with pytest.raises(TypeError, match=r"argument 1 must be a Module.*call it: nn.ReLU\(\)"):
+        Sequential(Linear(1, 1), ReLU)
+    with pytest.raises(TypeError, match="argument 0"):
+        Sequential(lambda x: x)
+
+
+def test_nested_sequential_names():
+    net = Sequential(Sequential(Linear(1, 1, seed=0)), Linear(1, 1, seed=1))
+    assert [n for n, _ in net.named_parameters()] == [
+        "0.0.weight.0.0", "0.0.bias.0", "1.weight.0.0", "1.bias.0"]
+
+
+# ---------------------------------------------------------------- seed=None: the global random module
+def test_seed_none_draws_from_global_random_and_int_seeds_stay_isolated():
+    random.seed(42)
+    a = MLP(2, [3, 1])
+    random.seed(42)
+    b = MLP(2, [3, 1])
+    assert a.state_dict() == b.state_dict()
+    random.seed(42)
+    expected = [random.uniform(-1, 1) for _ in range(2)]          # the first neuron's two weights
+    assert [w.data for w in a.layers[0].neurons[0].w] == expected
+    random.seed(42)
+    lin = Linear(2, 1)
+    assert [p.data for p in lin.weight[0]] == expected
+    state = random.getstate()
+    MLP(2, [3, 1], seed=5), Linear(2, 2, seed=5), Neuron(2, seed=5)
+    assert random.getstate() == state                             # an int seed reads nothing global
+
+
+def test_random_seed_reproduces_micrograds_initial_weights():
+    micrograd_nn = pytest.importorskip("micrograd.nn", reason="the bench extra installs micrograd 0.1.0")
+    random.seed(1337)
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
+    random.seed(1337)
+    ours = MLP(2, [16, 16, 1])
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    assert random.random() == (random.seed(1337), micrograd_nn.MLP(2, [16, 16, 1]), random.random())[2]
+
+
+def test_micrograds_demo_loop_gives_micrograds_numbers():
+    # micrograd's demo.ipynb training loop (max-margin loss + L2, SGD with a decaying rate) on fixed data,
+    # run by both engines from random.seed(1337): the losses agree to rounding at every step
+    micrograd_nn = pytest.importorskip("micrograd.nn", reason="the bench extra installs micrograd 0.1.0")
+    X, y01 = tg.data.make_moons(30, noise=0.1, seed=0)
+    y = [2 * t - 1 for t in y01]
+
+    def run(make_mlp):
+        random.seed(1337)
+        model = make_mlp(2, [16, 16, 1])
+        losses = []
+        for k in range(5):
+            scores = [model(x) for x in X]
+            data_loss = sum((1 + -yi * si).relu() for yi, si in zip(y, scores)) * (1.0 / len(scores))
+            reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+            loss = data_loss + reg_loss
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= (1.0 - 0.9 * k / 100) * p.grad
+            losses.append(loss.data)
+        return losses
+
+    ours, theirs = run(MLP), run(micrograd_nn.MLP)
+    assert ours == pytest.approx(theirs, rel=1e-9)
+    assert ours[-1] < ours[0]

@@ -2,9 +2,11 @@
 
 Every generator returns ``(X, y)``: ``X`` a list of points (lists of floats),
 ``y`` a list of integer class labels ``0 .. K−1``.  All randomness goes through
-the ``seed`` argument - an int, a :class:`random.Random`, or None for a fresh
-unpredictable generator - and never touches the global :mod:`random` state, so
-the same seed gives the same numbers on every run.
+the ``seed`` argument, with one rule for the whole library (see :func:`as_rng`):
+an int seeds a private generator, so the same int gives the same numbers on
+every run and the global :mod:`random` state is neither read nor changed; a
+:class:`random.Random` is used as it is; None draws from the global
+:mod:`random` module, so ``random.seed(1337)`` makes a whole script repeatable.
 
 The shapes follow scikit-learn's generators of the same names (half moons,
 concentric circles, Gaussian blobs) and CS231n's spiral; the exact numbers
@@ -26,16 +28,28 @@ __all__ = ["as_rng", "make_moons", "make_circles", "make_spiral", "make_blobs", 
            "iterate_batches"]
 
 
+def _global_rng() -> random.Random:
+    """The hidden ``random.Random`` instance whose bound methods are the module's functions."""
+    inst = getattr(random.random, "__self__", None)
+    return inst if isinstance(inst, random.Random) else random.Random()
+
+
 def as_rng(seed: Seed, who: str = "seed") -> random.Random:
     """A generator from ``seed``: an int seeds a new one, a Random is used as it is (and advanced).
 
+    None gives the generator behind the functions of the :mod:`random` module
+    (``random.uniform`` is a method of that hidden instance), so drawing from
+    it is drawing from the global state that ``random.seed`` sets.
+
     >>> as_rng(3).random() == as_rng(3).random()
+    True
+    >>> random.seed(7); a = as_rng(None).random(); random.seed(7); a == random.random()
     True
     """
     if isinstance(seed, random.Random):
         return seed
     if seed is None:
-        return random.Random()
+        return _global_rng()
     if isinstance(seed, int) and not isinstance(seed, bool):
         return random.Random(seed)
     raise TypeError(f"{who} must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r:.40}")

@@ -1,14 +1,25 @@
-"""Neural-network modules made of Values: Neuron, Layer, MLP, and saving them safely.
+"""Neural-network modules made of Values: Neuron, Layer, MLP, Linear, Sequential, activations.
 
 A neuron computes its *net input* z = w·x + b (one ``dot`` node plus the bias)
 and then its *activation* a = f(z).  A layer is a list of neurons that read the
 same input; an MLP is a chain of layers.  Every weight is a leaf Value, so after
 ``loss.backward()`` each one holds dL/dw in ``.grad``.
 
+Two families of building blocks compute the same thing:
+
+* micrograd's ``Neuron`` / ``Layer`` / ``MLP``, the activation given by name;
+* PyTorch's ``Linear`` / ``Sequential`` and activation modules (``ReLU()``,
+  ``Tanh()``, ...), so the notes' ``nn.Sequential(nn.Linear(2, 16), nn.ReLU(),
+  nn.Linear(16, 1))`` reads the same here.  A ``Linear`` returns a list of
+  ``out_features`` Values (a list even for one output, as PyTorch returns a
+  tensor of shape (1,)); each output is one ``dot`` node plus the bias, as
+  in a Neuron.
+
 :class:`Module` finds parameters the way PyTorch does, from the attributes:
 a Value attribute is a parameter, a Module attribute a sub-module, and lists or
 tuples of them are numbered.  That gives dotted names such as
-``layers.0.neurons.3.w.1`` (layer 0, neuron 3, weight 1), which
+``layers.0.neurons.3.w.1`` (layer 0, neuron 3, weight 1) or PyTorch's
+``0.weight.3.1`` (module 0 of a Sequential, row 3, column 1), which
 :meth:`Module.named_parameters` also writes into each Value's ``label`` so a
 drawn graph says which weight is which.  Attributes starting with ``_`` are
 private and skipped.
@@ -20,30 +31,46 @@ Initialisation (``init=``), for a neuron with n inputs in a layer of m neurons:
   activations and gradients about constant for tanh / sigmoid layers;
 * ``"he"``      - w ~ U(−a, a), a = √(6 / n) (Kaiming, gain √2): the same for relu.
 
-Biases start at 0.  Randomness comes only from ``seed`` (an int, a
-``random.Random``, or None for a fresh unpredictable one): the same seed gives
-the same model.
+Biases start at 0.  Weights are drawn neuron by neuron (row by row), one
+``uniform(-a, a)`` each.  ``seed`` picks the random numbers:
+
+* ``None`` (the default) draws from Python's global :mod:`random` module, as
+  micrograd does, so ``random.seed(1337)`` before ``MLP(2, [16, 16, 1])`` gives
+  micrograd's demo the very same initial weights;
+* an int seeds a private generator: the same int gives the same model and the
+  global state is neither read nor changed;
+* a ``random.Random`` is used (and advanced) as it is.
+
+Saving: :meth:`Module.save` writes JSON with the architecture of a built-in
+model beside its weights, and :func:`load_model` rebuilds it; see
+:mod:`tinygrad_edu.model_file` for the format.
 """
 
 from __future__ import annotations
 
-import json
+import itertools
 import math
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Union
 
 from tinygrad_edu.data import Seed, as_rng
 from tinygrad_edu.engine.value import Value, const, nary, to_float
-from tinygrad_edu.errors import TinygradEduError
+from tinygrad_edu.files import write_atomic
+from tinygrad_edu.model_file import (
+    FORMAT,
+    FORMAT_VERSION,
+    HugeInt,
+    StateDictError,
+    describe,
+    encode,
+    read_model_file,
+    validate_state,
+)
 from tinygrad_edu.ops.definitions import DOT
 
 Activation = Union[str, Callable[[Value], Value], None]
 PathLike = Union[str, "os.PathLike[str]"]
-
-FORMAT = "tinygrad_edu.module"
-FORMAT_VERSION = 1
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": Value.relu,
@@ -55,12 +82,11 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 }
 INITS = ("uniform", "xavier", "he")
 
-__all__ = ["Module", "Neuron", "Layer", "MLP", "StateDictError", "ACTIVATIONS", "INITS", "FORMAT",
-           "FORMAT_VERSION"]
+__all__ = ["Module", "Neuron", "Layer", "MLP", "Linear", "Sequential", "ReLU", "Tanh", "Sigmoid", "LeakyReLU",
+           "SiLU", "GELU", "load_model", "StateDictError", "ACTIVATIONS", "INITS", "FORMAT", "FORMAT_VERSION"]
 
-
-class StateDictError(TinygradEduError, ValueError):
-    """A state dict or a saved model file does not fit the model; the message names the parameter."""
+# How deep nested Sequentials may go in a saved architecture (the reader recurses).
+MAX_NESTING = 100
 
 
 def _activation(activation: Activation, who: str) -> Callable[[Value], Value] | None:
@@ -110,7 +136,9 @@ def _as_inputs(x: Any, nin: int, who: str) -> list[Value]:
 class Module:
     """Base class: parameters are found from the attributes (see the module docstring).
 
-    Subclasses define ``forward``; calling the module calls it.
+    Subclasses define ``forward``; calling the module calls it.  Modules (and
+    the optimizers holding their parameters) pickle and ``copy.deepcopy``;
+    copied together, an optimizer keeps pointing at the copied parameters.
 
     >>> class Affine(Module):
     ...     def __init__(self):
@@ -131,6 +159,10 @@ class Module:
         return self.forward(*args, **kwargs)
 
     # ------------------------------------------------------------ parameters
+    def _named_children(self) -> list[tuple[str, Any]]:
+        """(name, attribute) pairs the parameter walk looks into: the public attributes."""
+        return [(k, v) for k, v in vars(self).items() if not k.startswith("_")]
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         """(dotted name, Value) for every parameter, in attribute order; sets each Value's label to its name.
 
@@ -154,7 +186,7 @@ class Module:
                     continue
                 seen_modules.add(id(obj))
                 prefix = f"{name}." if name else ""
-                children = [(prefix + k, v) for k, v in vars(obj).items() if not k.startswith("_")]
+                children = [(prefix + k, v) for k, v in obj._named_children()]
             else:  # a list or tuple
                 children = [(f"{name}.{i}", v) for i, v in enumerate(obj)]
             kept = [(n, v) for n, v in children if isinstance(v, (Value, Module, list, tuple))]
@@ -189,137 +221,66 @@ class Module:
         name, or a value that is not a finite number.
         """
         named = self.named_parameters()
-        values = _validate_state(state, [name for name, _ in named])
+        values = validate_state(state, [name for name, _ in named])
         for name, p in named:
             p.data = values[name]
 
-    def save(self, path: PathLike) -> None:
-        """Write the parameters to ``path`` as JSON, atomically.
+    def architecture(self) -> dict[str, Any] | None:
+        """A JSON description from which :func:`load_model` rebuilds this model, or None.
 
-        The file is written to a temporary file in the same directory and then
-        renamed over ``path`` (``os.replace``), so ``path`` is either the old
-        file or the complete new one, never half written.  Non-finite
-        parameters are refused (JSON has no NaN) before anything is written.
+        Built-in modules (MLP, Layer, Neuron with named activations; Linear,
+        Sequential of built-in modules, activation modules) describe
+        themselves; a custom Module (or a subclass) returns None.
+
+        >>> MLP(2, [1], seed=0).architecture()["nouts"], Linear(3, 2).architecture()
+        ([1], {'type': 'Linear', 'in_features': 3, 'out_features': 2, 'bias': True, 'init': 'uniform'})
         """
-        state = self.state_dict()
-        for name, x in state.items():
-            if not math.isfinite(x):
-                raise StateDictError(f"cannot save: parameter {name!r} is {x!r}; only finite values save")
-        payload = {"format": FORMAT, "version": FORMAT_VERSION, "module": type(self).__name__,
-                   "parameters": state}
-        text = json.dumps(payload, indent=1, allow_nan=False) + "\n"
-        target = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(target))
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, os.stat(target).st_mode & 0o777 if os.path.exists(target) else 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        return None
+
+    def save(self, path: PathLike) -> None:
+        """Write the parameters (and the architecture of a built-in model) to ``path`` as JSON.
+
+        The write is atomic: the bytes go to a temporary file in the same
+        directory, which is then renamed over ``path``, so ``path`` is either
+        the old file or the complete new one, never half written.  When
+        ``path`` is a symbolic link, the link itself is replaced by a regular
+        file and the file it pointed to is left unchanged (a save never writes
+        through a link).  An existing file keeps its permissions; a new one
+        gets the umask's.  Non-finite parameters are refused (JSON has no
+        NaN) before anything is written.  Errors name ``path``.
+        """
+        data = encode(type(self).__name__, _saved_architecture(self), self.state_dict())
+        write_atomic(path, data)
 
     def load(self, path: PathLike) -> Module:
         """Read parameters saved by :meth:`save` into this model and return it.
 
         The whole file is checked first - valid JSON, this library's format and
         a version it knows, then every parameter as in :meth:`load_state_dict`;
-        on any error the model is left exactly as it was.
+        on any error the model is left exactly as it was.  The file's
+        architecture, if any, is not needed: the weights only have to fit.
         """
         target = os.fspath(path)
+        payload = read_model_file(target)
         try:
-            with open(target, encoding="utf-8") as f:
-                payload = json.load(f)
-        except json.JSONDecodeError as exc:
-            raise StateDictError(f"{target}: not a valid model file (corrupt JSON: {exc})") from None
-        except UnicodeDecodeError:
-            raise StateDictError(f"{target}: not a valid model file (not UTF-8 text)") from None
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-            raise StateDictError(
-                f"{target}: not a tinygrad_edu model file (expected 'format': {FORMAT!r}); "
-                "write one with module.save(path)"
-            )
-        version = payload.get("version")
-        if version != FORMAT_VERSION:
-            raise StateDictError(
-                f"{target}: model file format version {version!r} is not supported; this version of "
-                f"tinygrad_edu reads version {FORMAT_VERSION}"
-            )
-        params = payload.get("parameters")
-        if not isinstance(params, dict):
-            raise StateDictError(f"{target}: the model file has no 'parameters' object")
-        try:
-            self.load_state_dict(params)
+            self.load_state_dict(payload["parameters"])
         except StateDictError as exc:
             raise StateDictError(f"{target}: {exc}") from None
         return self
 
 
-def _index_groups(names: Iterable[str]) -> dict[str, set[int]]:
-    """For every numbered position in the names, the indices used there.
-
-    ``layers.0.neurons.2.w.1`` contributes index 0 to ``layers``, 2 to
-    ``layers.0.neurons`` and 1 to ``layers.0.neurons.2.w``.
-    """
-    groups: dict[str, set[int]] = {}
-    for name in names:
-        parts = name.split(".")
-        for k, part in enumerate(parts):
-            if k and part.isdigit():
-                groups.setdefault(".".join(parts[:k]), set()).add(int(part))
-    return groups
-
-
-def _shape_mismatch(state_names: Iterable[str], model_names: Iterable[str]) -> str | None:
-    """The outermost list whose length differs (both sides numbered 0..n-1), described; or None."""
-    have, want = _index_groups(state_names), _index_groups(model_names)
-    for group in sorted(set(have) & set(want), key=lambda g: (g.count("."), g)):
-        a, b = have[group], want[group]
-        if len(a) != len(b) and a == set(range(len(a))) and b == set(range(len(b))):
-            return (f"shape mismatch for parameter {group!r}: the state has {len(a)} entries, the model "
-                    f"{len(b)}; was it saved from a model of another architecture?")
-    return None
-
-
-def _validate_state(state: Any, names: Sequence[str]) -> dict[str, float]:
-    """The checks of :meth:`Module.load_state_dict`; returns the values as floats."""
-    if not isinstance(state, Mapping):
-        raise StateDictError(
-            f"a state dict must be a mapping of parameter names to numbers, got {type(state).__name__}"
-        )
-    for key in state:
-        if not isinstance(key, str):
-            raise StateDictError(f"state dict keys must be parameter names (str), got {key!r:.40}")
-    want = set(names)
-    have = set(state)
-    if want != have:
-        mismatch = _shape_mismatch(have, want)
-        if mismatch:
-            raise StateDictError(mismatch)
-        missing = [n for n in names if n not in have]
-        extra = sorted(have - want)
-        parts = []
-        if missing:
-            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-            parts.append(f"missing parameter {missing[0]!r}{more}")
-        if extra:
-            more = f" (and {len(extra) - 1} more)" if len(extra) > 1 else ""
-            parts.append(f"unexpected parameter {extra[0]!r}{more}")
-        raise StateDictError("; ".join(parts) + ": the state does not fit this model's parameters")
-    values: dict[str, float] = {}
-    for name in names:
-        x = state[name]
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise StateDictError(f"parameter {name!r} must be a number, got {type(x).__name__}: {x!r:.40}")
-        fx = float(x)
-        if not math.isfinite(fx):
-            raise StateDictError(f"parameter {name!r} is {fx!r}; parameters must be finite numbers")
-        values[name] = fx
-    return values
+def _saved_architecture(module: Module) -> dict[str, Any] | None:
+    """The architecture to save: None unless rebuilding it gives exactly these parameter names."""
+    arch = module.architecture()
+    if arch is None:
+        return None
+    try:
+        rebuilt = _build_checked(arch)
+    except (StateDictError, RecursionError):
+        return None
+    if [n for n, _ in rebuilt.named_parameters()] != [n for n, _ in module.named_parameters()]:
+        return None  # changed after it was built (a layer added by hand, ...): weights only
+    return arch
 
 
 class Neuron(Module):
@@ -342,7 +303,8 @@ class Neuron(Module):
         self.nin = _positive_int(nin, "Neuron(nin)")
         self.activation = activation
         self._act = _activation(activation, "Neuron")
-        bound = _init_bound(init, self.nin, _positive_int(fan_out, "Neuron(fan_out)"), "Neuron")
+        self.fan_out = _positive_int(fan_out, "Neuron(fan_out)")
+        bound = _init_bound(init, self.nin, self.fan_out, "Neuron")
         self.init = init
         rng = as_rng(seed, "Neuron(seed)")
         self.w = [Value(rng.uniform(-bound, bound)) for _ in range(self.nin)]
@@ -359,6 +321,13 @@ class Neuron(Module):
         ins = (*w, *xs)
         z = nary(DOT, DOT.forward(*[v.data for v in ins]), ins) + self.b
         return z if self._act is None else self._act(z)
+
+    def architecture(self) -> dict[str, Any] | None:
+        """See :meth:`Module.architecture`."""
+        if type(self) is not Neuron or not _named(self.activation):
+            return None
+        return {"type": "Neuron", "nin": self.nin, "activation": self.activation, "init": self.init,
+                "fan_out": self.fan_out}
 
     def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r}, init={self.init!r})"
@@ -387,6 +356,14 @@ class Layer(Module):
         xs = _as_inputs(x, self.nin, "Layer")
         out = [n._forward(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
+
+    def architecture(self) -> dict[str, Any] | None:
+        """See :meth:`Module.architecture`."""
+        n0 = self.neurons[0]
+        if type(self) is not Layer or not _named(n0.activation):
+            return None
+        return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": n0.activation,
+                "init": n0.init}
 
     def __repr__(self) -> str:
         n0 = self.neurons[0]
@@ -433,6 +410,363 @@ class MLP(Module):
             out = layer(out)
         return out  # type: ignore[no-any-return]
 
+    def architecture(self) -> dict[str, Any] | None:
+        """See :meth:`Module.architecture`."""
+        if type(self) is not MLP or not (_named(self.activation) and _named(self.output_activation)):
+            return None
+        return {"type": "MLP", "nin": self.nin, "nouts": list(self.nouts), "activation": self.activation,
+                "output_activation": self.output_activation, "init": self.init}
+
     def __repr__(self) -> str:
         return (f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r}, "
                 f"output_activation={self.output_activation!r}, init={self.init!r})")
+
+
+def _named(activation: Activation) -> bool:
+    """True when the activation can be written to a file (a name or None, not a function)."""
+    return activation is None or isinstance(activation, str)
+
+
+# ---------------------------------------------------------------- PyTorch-style modules
+class Linear(Module):
+    """y = W·x + b with ``W`` of shape (out_features, in_features): PyTorch's ``nn.Linear``.
+
+    Calling it on one input vector of ``in_features`` numbers or Values returns
+    a list of ``out_features`` Values, yᵢ = Σⱼ Wᵢⱼ·xⱼ + bᵢ, each one ``dot``
+    node over the row and the inputs plus one ``add`` for the bias (measured
+    faster than folding the bias into the dot as the weight of a constant 1:
+    ``benchmarks/bench_linear.py``).  ``weight`` is a list of rows, ``bias`` a list (or None with
+    ``bias=False``), so the parameter names are PyTorch's: ``weight.<row>.<col>``
+    and ``bias.<row>``.  ``init`` and ``seed`` as for :class:`Neuron` (the
+    weights are drawn row by row; biases start at 0).
+
+    >>> lin = Linear(2, 3, seed=0)
+    >>> [name for name, _ in lin.named_parameters()][:3], len(lin([1.0, 2.0]))
+    (['weight.0.0', 'weight.0.1', 'weight.1.0'], 3)
+    >>> lin.weight[0][0].data, lin.weight[0][1].data, lin.bias[0].data = 2.0, -1.0, 0.5
+    >>> lin([1.0, 2.0])[0].data      # 2·1 − 1·2 + 0.5
+    0.5
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, *, init: str = "uniform",
+                 seed: Seed = None) -> None:
+        self.in_features = _positive_int(in_features, "Linear(in_features)")
+        self.out_features = _positive_int(out_features, "Linear(out_features)")
+        if not isinstance(bias, bool):
+            raise TypeError(f"Linear(bias) must be True or False, got {type(bias).__name__}: {bias!r:.40}")
+        bound = _init_bound(init, self.in_features, self.out_features, "Linear")
+        self.init = init
+        rng = as_rng(seed, "Linear(seed)")
+        self.weight = [[Value(rng.uniform(-bound, bound)) for _ in range(self.in_features)]
+                       for _ in range(self.out_features)]
+        self.bias: list[Value] | None = [Value(0.0) for _ in range(self.out_features)] if bias else None
+        self.named_parameters()
+
+    def forward(self, x: Any) -> list[Value]:
+        """[W₀·x + b₀, W₁·x + b₁, ...] for one input vector ``x``."""
+        xs = _as_inputs(x, self.in_features, "Linear")
+        forward = DOT.forward
+        rows = [(*w, *xs) for w in self.weight]
+        out = [nary(DOT, forward(*[v.data for v in ins]), ins) for ins in rows]
+        if self.bias is None:
+            return out
+        return [z + b for z, b in zip(out, self.bias)]
+
+    def architecture(self) -> dict[str, Any] | None:
+        """See :meth:`Module.architecture`."""
+        if type(self) is not Linear:
+            return None
+        return {"type": "Linear", "in_features": self.in_features, "out_features": self.out_features,
+                "bias": self.bias is not None, "init": self.init}
+
+    def __repr__(self) -> str:
+        init = "" if self.init == "uniform" else f", init={self.init!r}"
+        return (f"Linear(in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}{init})")
+
+
+class Sequential(Module):
+    """Modules applied one after another: PyTorch's ``nn.Sequential``.
+
+    Parameters are named by position, as in PyTorch: ``0.weight.1.2`` is row 1,
+    column 2 of the first module's weight.  Index it, take its ``len`` or
+    iterate it like a list.
+
+    >>> net = Sequential(Linear(2, 4, seed=0), ReLU(), Linear(4, 1, seed=1))
+    >>> [name for name, _ in net.named_parameters()][-2:], len(net([0.5, -1.0]))
+    (['2.weight.0.3', '2.bias.0'], 1)
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                hint = " (a class? call it: nn.ReLU())" if isinstance(m, type) else ""
+                raise TypeError(f"Sequential: argument {i} must be a Module such as nn.Linear(...) or "
+                                f"nn.ReLU(), got {type(m).__name__}{hint}")
+        self._modules = list(modules)
+        self.named_parameters()
+
+    def _named_children(self) -> list[tuple[str, Any]]:
+        return [(str(i), m) for i, m in enumerate(self._modules)]
+
+    def forward(self, x: Any) -> Any:
+        """Each module applied in turn to the output of the one before."""
+        for m in self._modules:
+            x = m(x)
+        return x
+
+    def __getitem__(self, index: int) -> Module:
+        return self._modules[index]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules)
+
+    def architecture(self) -> dict[str, Any] | None:
+        """See :meth:`Module.architecture` (None when any part is a custom module)."""
+        if type(self) is not Sequential:
+            return None
+        parts = [m.architecture() for m in self._modules]
+        if any(p is None for p in parts):
+            return None
+        return {"type": "Sequential", "modules": parts}
+
+    def __repr__(self) -> str:
+        if not self._modules:
+            return "Sequential()"
+        lines = [f"  ({i}): " + repr(m).replace("\n", "\n  ") for i, m in enumerate(self._modules)]
+        return "Sequential(\n" + "\n".join(lines) + "\n)"
+
+
+class _Elementwise(Module):
+    """An activation module: f applied to a Value, a number, or each item of a list (no parameters)."""
+
+    def _f(self, v: Value) -> Value:
+        raise NotImplementedError
+
+    def forward(self, x: Any) -> Any:
+        """f(x) for a Value or number; [f(x₀), f(x₁), ...] for a list or tuple."""
+        if isinstance(x, (list, tuple)):
+            return [self._f(v if type(v) is Value else const(to_float(v, f"{type(self).__name__} input")))
+                    for v in x]
+        return self._f(x if type(x) is Value else const(to_float(x, f"{type(self).__name__} input")))
+
+    def architecture(self) -> dict[str, Any] | None:
+        """See :meth:`Module.architecture`."""
+        if type(self) not in _ACTIVATION_MODULES.values():
+            return None
+        return {"type": type(self).__name__, **vars(self)}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({args})"
+
+
+class ReLU(_Elementwise):
+    """max(0, x) elementwise (``Value.relu``)."""
+
+    def _f(self, v: Value) -> Value:
+        return v.relu()
+
+
+class Tanh(_Elementwise):
+    """tanh x elementwise."""
+
+    def _f(self, v: Value) -> Value:
+        return v.tanh()
+
+
+class Sigmoid(_Elementwise):
+    """σ(x) = 1 / (1 + e^(−x)) elementwise."""
+
+    def _f(self, v: Value) -> Value:
+        return v.sigmoid()
+
+
+class SiLU(_Elementwise):
+    """x·σ(x) elementwise (swish)."""
+
+    def _f(self, v: Value) -> Value:
+        return v.silu()
+
+
+class LeakyReLU(_Elementwise):
+    """x for x > 0, ``negative_slope``·x otherwise, elementwise.
+
+    >>> LeakyReLU(0.1)([-2.0, 3.0])[0].data
+    -0.2
+    """
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)) \
+                or not math.isfinite(negative_slope):
+            raise ValueError(f"LeakyReLU(negative_slope) must be a finite number, got {negative_slope!r:.40}")
+        self.negative_slope = float(negative_slope)
+
+    def _f(self, v: Value) -> Value:
+        return v.leaky_relu(self.negative_slope)
+
+
+class GELU(_Elementwise):
+    """x·Φ(x) elementwise; ``approximate="tanh"`` selects the tanh approximation."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU(approximate) must be 'none' or 'tanh', got {approximate!r:.40}")
+        self.approximate = approximate
+
+    def _f(self, v: Value) -> Value:
+        return v.gelu(self.approximate)
+
+
+_ACTIVATION_MODULES: dict[str, type[_Elementwise]] = {
+    c.__name__: c for c in (ReLU, Tanh, Sigmoid, LeakyReLU, SiLU, GELU)
+}
+
+
+# ---------------------------------------------------------------- rebuilding saved models
+# For every built-in type: its fields and the check of each (a name for errors).
+def _int_field(x: Any) -> str | None:
+    ok = type(x) is int and x >= 1
+    return None if ok else "a positive int"
+
+
+def _activation_field(x: Any) -> str | None:
+    return None if x is None or (isinstance(x, str) and x in ACTIVATIONS) else \
+        f"one of {', '.join(sorted(ACTIVATIONS))} or null"
+
+
+def _init_field(x: Any) -> str | None:
+    return None if isinstance(x, str) and x in INITS else f"one of {', '.join(INITS)}"
+
+
+def _bool_field(x: Any) -> str | None:
+    return None if isinstance(x, bool) else "true or false"
+
+
+def _slope_field(x: Any) -> str | None:
+    ok = type(x) in (int, float) and math.isfinite(x)
+    return None if ok else "a finite number"
+
+
+def _approximate_field(x: Any) -> str | None:
+    return None if x in ("none", "tanh") else "'none' or 'tanh'"
+
+
+def _nouts_field(x: Any) -> str | None:
+    ok = isinstance(x, list) and x and all(type(n) is int and n >= 1 for n in x)
+    return None if ok else "a non-empty list of positive ints"
+
+
+_FIELDS: dict[str, dict[str, Callable[[Any], str | None]]] = {
+    "MLP": {"nin": _int_field, "nouts": _nouts_field, "activation": _activation_field,
+            "output_activation": _activation_field, "init": _init_field},
+    "Layer": {"nin": _int_field, "nout": _int_field, "activation": _activation_field, "init": _init_field},
+    "Neuron": {"nin": _int_field, "activation": _activation_field, "init": _init_field,
+               "fan_out": _int_field},
+    "Linear": {"in_features": _int_field, "out_features": _int_field, "bias": _bool_field,
+               "init": _init_field},
+    "Sequential": {"modules": lambda x: None if isinstance(x, list) else "a list of module descriptions"},
+    "ReLU": {}, "Tanh": {}, "Sigmoid": {}, "SiLU": {},
+    "LeakyReLU": {"negative_slope": _slope_field},
+    "GELU": {"approximate": _approximate_field},
+}
+
+
+def _check(spec: Any, where: str = "architecture", depth: int = 0) -> int:
+    """Check one module description; return how many parameters the module it describes has."""
+    if depth > MAX_NESTING:
+        raise StateDictError(f"{where}: modules nested more than {MAX_NESTING} deep")
+    if not isinstance(spec, dict):
+        raise StateDictError(f"{where} must be an object describing a module, got {describe(spec)}")
+    kind = spec.get("type")
+    if not isinstance(kind, str) or kind not in _FIELDS:
+        raise StateDictError(f"{where}.type must be one of {', '.join(_FIELDS)}, got {describe(kind)}")
+    fields = _FIELDS[kind]
+    unknown = sorted(set(spec) - set(fields) - {"type"})
+    if unknown:
+        raise StateDictError(f"{where}: unknown field {unknown[0]!r} for a {kind}")
+    for name, check in fields.items():
+        if name not in spec:
+            raise StateDictError(f"{where}: a {kind} needs the field {name!r}")
+        wanted = check(spec[name])
+        if wanted is not None:
+            raise StateDictError(f"{where}.{name} must be {wanted}, got {describe(spec[name])}")
+    if kind == "MLP":
+        sizes = [spec["nin"], *spec["nouts"]]
+        return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if kind == "Layer":
+        return int((spec["nin"] + 1) * spec["nout"])
+    if kind == "Neuron":
+        return int(spec["nin"] + 1)
+    if kind == "Linear":
+        return int((spec["in_features"] + spec["bias"]) * spec["out_features"])
+    if kind == "Sequential":
+        return sum(_check(m, f"{where}.modules[{i}]", depth + 1) for i, m in enumerate(spec["modules"]))
+    return 0
+
+
+def _build(spec: dict[str, Any]) -> Module:
+    """The module a description checked by :func:`_check` describes (weights from a fixed seed)."""
+    kind = spec["type"]
+    args = {k: v for k, v in spec.items() if k != "type"}
+    if kind == "Sequential":
+        return Sequential(*[_build(m) for m in args["modules"]])
+    if kind in _ACTIVATION_MODULES:
+        return _ACTIVATION_MODULES[kind](**args)
+    # an int seed: rebuilding never reads or advances the global random state
+    builders: dict[str, Callable[..., Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron,
+                                                  "Linear": Linear}
+    return builders[kind](**args, seed=0)
+
+
+def _build_checked(spec: Any) -> Module:
+    _check(spec)
+    return _build(spec)
+
+
+def load_model(path: PathLike) -> Module:
+    """Rebuild a built-in model saved by :meth:`Module.save`, with its weights.
+
+    Works for :class:`MLP`, :class:`Layer`, :class:`Neuron` (named
+    activations), :class:`Linear`, :class:`Sequential` of those and the
+    activation modules.  Everything is checked before anything is built: the
+    file as in :meth:`Module.load`, every field of the architecture, and that
+    the architecture has exactly as many parameters as the file stores.  Any
+    problem is a :class:`StateDictError` naming the file.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
+    >>> Sequential(Linear(2, 3, seed=0), Tanh(), Linear(3, 1, seed=1)).save(path)
+    >>> load_model(path)
+    Sequential(
+      (0): Linear(in_features=2, out_features=3, bias=True)
+      (1): Tanh()
+      (2): Linear(in_features=3, out_features=1, bias=True)
+    )
+
+    A custom Module saves its weights only; rebuild it yourself and call
+    ``model.load(path)``.
+    """
+    target = os.fspath(path)
+    payload = read_model_file(target)
+    spec = payload.get("architecture")
+    if spec is None:
+        who = payload.get("module")
+        what = f"a {who}" if isinstance(who, str) and not isinstance(who, HugeInt) else "a module"
+        raise StateDictError(
+            f"{target}: the file stores no architecture (it was saved from {what:.60} that is not a built-in "
+            "model); build the model in code, then call model.load(path)"
+        )
+    params = payload["parameters"]
+    try:
+        count = _check(spec)
+        if count != len(params):
+            raise StateDictError(f"the architecture has {count} parameters but the file stores {len(params)}")
+        model = _build(spec)
+        model.load_state_dict(params)
+    except StateDictError as exc:
+        raise StateDictError(f"{target}: {exc}") from None
+    return model
