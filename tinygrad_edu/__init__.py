@@ -19,14 +19,26 @@ from tinygrad_edu.engine import (
     Context,
     Function,
     Value,
+    backward,
+    detect_anomaly,
     dot,
     enable_grad,
     grad,
+    is_anomaly_enabled,
     is_grad_enabled,
+    maximum,
+    minimum,
     no_grad,
+    set_grad_enabled,
 )
 from tinygrad_edu.engine import sum as sum  # public as tg.sum, not in __all__ (shadows the builtin)
-from tinygrad_edu.errors import DomainError, GradcheckError, NumericOverflowError, TinygradEduError
+from tinygrad_edu.errors import (
+    AnomalyError,
+    DomainError,
+    GradcheckError,
+    NumericOverflowError,
+    TinygradEduError,
+)
 
 # The one place the version is written: pyproject.toml reads it from here (hatch's dynamic version).
 __version__ = "0.1.0"
@@ -41,7 +53,8 @@ _LAZY_SUBMODULES: dict[str, str | None] = {"viz": None, "plots": "matplotlib", "
 # Names that shadow a builtin (``sum``; ``compile`` too) stay public as ``tg.sum`` but are left out of
 # ``__all__``, so ``from tinygrad_edu import *`` never replaces the builtin.
 __all__ = [
-    "Value", "dot", "grad", "no_grad", "enable_grad", "is_grad_enabled", "Function", "Context",
+    "Value", "dot", "grad", "backward", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
+    "detect_anomaly", "is_anomaly_enabled", "maximum", "minimum", "Function", "Context", "AnomalyError",
     "gradcheck", "jacobian", "hessian", "finite_difference",
     "TinygradEduError", "DomainError", "NumericOverflowError", "GradcheckError", "__version__",
     "engine", "checking", "data", "functional", "nn", "optim", "training",

@@ -27,7 +27,7 @@ import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Union
+from typing import Any, Literal, Union, overload
 
 from tinygrad_edu.engine.value import Value, const, to_float, unary
 from tinygrad_edu.engine.value import sum as _vsum
@@ -36,6 +36,7 @@ from tinygrad_edu.ops.losses import BCE_WITH_LOGITS, bce_with_logits_forward
 
 Scalar = Union[Value, int, float]
 LossResult = Union[Value, list[Value]]
+MeanOrSum = Literal["mean", "sum"]  # reductions that give one Value (typed so: loss.backward() type-checks)
 
 REDUCTIONS = ("mean", "sum", "none")
 BCE_EPS = 1e-8  # default eps of binary_cross_entropy, see its docstring
@@ -49,6 +50,24 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- input handling
+def _alias(who: str, ours: Any, ours_name: str, theirs: Any, theirs_name: str) -> Any:
+    """One argument given under our name or PyTorch's keyword (``input``, ``target``), not both."""
+    if ours is not None and theirs is not None:
+        raise TypeError(f"{who}() got both {ours_name} and {theirs_name}; they are one argument, give one")
+    if ours is None and theirs is None:
+        raise TypeError(f"{who}() missing its argument {ours_name} (PyTorch's name: {theirs_name})")
+    return ours if ours is not None else theirs
+
+
+def _check_dim(dim: Any, who: str) -> None:
+    """The softmax family works on one vector: dim may be None, 0 or -1 (the only axis)."""
+    if dim is not None and (isinstance(dim, bool) or dim not in (0, -1)):
+        raise ValueError(
+            f"{who}: dim={dim!r} is not an axis of a list of numbers; a list has one axis, "
+            "dim=0 (or -1, or None); for a batch, apply it to each row: [F.softmax(row) for row in batch]"
+        )
+
+
 def _is_scalar(x: Any) -> bool:
     return isinstance(x, (Value, numbers.Number)) or getattr(x, "shape", None) == ()
 
@@ -179,40 +198,50 @@ def _shifted(xs: Any, who: str, name: str = "xs") -> tuple[list[Value], float]:
     return [v - mc for v in vs], m
 
 
-def logsumexp(xs: Sequence[Scalar]) -> Value:
+def logsumexp(xs: Sequence[Scalar], dim: int | None = None) -> Value:
     """LSE(x) = log Σ eˣⁱ = m + log Σ e^(xᵢ − m) with m = max xᵢ;  ∂LSE/∂xᵢ = softmax(x)ᵢ.
 
     >>> logsumexp([1e4, 1e4]).data == 1e4 + math.log(2.0)
     True
     """
+    _check_dim(dim, "logsumexp")
     shifted, m = _shifted(xs, "logsumexp")
     return _vsum([d.exp() for d in shifted]).log() + m
 
 
-def softmax(xs: Sequence[Scalar]) -> list[Value]:
+def softmax(xs: Sequence[Scalar], dim: int | None = None) -> list[Value]:
     """sᵢ = e^(xᵢ) / Σⱼ e^(xⱼ), computed as e^(xᵢ − m) / Σⱼ e^(xⱼ − m);  ∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ).
 
     >>> [p.data for p in softmax([1000.0, 0.0])]
     [1.0, 0.0]
     """
+    _check_dim(dim, "softmax")
     es = [d.exp() for d in _shifted(xs, "softmax")[0]]
     total = _vsum(es)
     return [e / total for e in es]
 
 
-def log_softmax(xs: Sequence[Scalar]) -> list[Value]:
+def log_softmax(xs: Sequence[Scalar], dim: int | None = None) -> list[Value]:
     """log sᵢ = xᵢ − LSE(x) = (xᵢ − m) − log Σⱼ e^(xⱼ − m);  ∂/∂xⱼ = δᵢⱼ − sⱼ.
 
     >>> [round(v.data, 4) for v in log_softmax([0.0, 0.0])]
     [-0.6931, -0.6931]
     """
+    _check_dim(dim, "log_softmax")
     shifted, _ = _shifted(xs, "log_softmax")
     log_total = _vsum([d.exp() for d in shifted]).log()
     return [d - log_total for d in shifted]
 
 
 # ---------------------------------------------------------------- regression loss
-def mse_loss(preds: Any, targets: Any, reduction: str = "mean") -> LossResult:
+@overload
+def mse_loss(preds: Any = ..., targets: Any = ..., reduction: MeanOrSum = ..., *, input: Any = ...,
+             target: Any = ...) -> Value: ...
+@overload
+def mse_loss(preds: Any = ..., targets: Any = ..., reduction: str = ..., *, input: Any = ...,
+             target: Any = ...) -> LossResult: ...
+def mse_loss(preds: Any = None, targets: Any = None, reduction: str = "mean", *,
+             input: Any = None, target: Any = None) -> LossResult:  # noqa: A002 - PyTorch's keyword
     """Mean squared error: ℓᵢ = (pᵢ − tᵢ)²;  ∂ℓᵢ/∂pᵢ = 2(pᵢ − tᵢ).
 
     ``preds`` and ``targets`` are scalars, sequences, or equal-shaped nested
@@ -226,14 +255,23 @@ def mse_loss(preds: Any, targets: Any, reduction: str = "mean") -> LossResult:
     >>> loss.data, w.grad
     (1.0, 2.0)
     """
+    preds = _alias("mse_loss", preds, "preds", input, "input")
+    targets = _alias("mse_loss", targets, "targets", target, "target")
     _check_reduction(reduction, "mse_loss")
     ps, ts, single = _paired(preds, targets, "mse_loss", "preds", "targets", _number_or_value)
     return _reduce([(p - t) ** 2 for p, t in zip(ps, ts)], reduction, single)
 
 
 # ---------------------------------------------------------------- binary classification
-def binary_cross_entropy(probs: Any, targets: Any, eps: float = BCE_EPS,
-                         reduction: str = "mean") -> LossResult:
+@overload
+def binary_cross_entropy(probs: Any = ..., targets: Any = ..., eps: float = ...,
+                         reduction: MeanOrSum = ..., *, input: Any = ..., target: Any = ...) -> Value: ...
+@overload
+def binary_cross_entropy(probs: Any = ..., targets: Any = ..., eps: float = ...,
+                         reduction: str = ..., *, input: Any = ..., target: Any = ...) -> LossResult: ...
+def binary_cross_entropy(probs: Any = None, targets: Any = None, eps: float = BCE_EPS,
+                         reduction: str = "mean", *, input: Any = None,  # noqa: A002
+                         target: Any = None) -> LossResult:
     """Binary cross-entropy on probabilities, with ``eps`` inside the logs.
 
     ℓᵢ = −[tᵢ·log(pᵢ + ε) + (1 − tᵢ)·log(1 − pᵢ + ε)],
@@ -265,6 +303,8 @@ def binary_cross_entropy(probs: Any, targets: Any, eps: float = BCE_EPS,
     (18.4207, -100000000.0)
     """
     who = "binary_cross_entropy"
+    probs = _alias(who, probs, "probs", input, "input")
+    targets = _alias(who, targets, "targets", target, "target")
     _check_reduction(reduction, who)
     eps_f = to_float(eps, f"{who}(eps)")
     if not (math.isfinite(eps_f) and 0.0 <= eps_f < 1.0):
@@ -284,7 +324,14 @@ def binary_cross_entropy(probs: Any, targets: Any, eps: float = BCE_EPS,
     return _reduce(terms, reduction, single)
 
 
-def binary_cross_entropy_with_logits(logits: Any, targets: Any, reduction: str = "mean") -> LossResult:
+@overload
+def binary_cross_entropy_with_logits(logits: Any = ..., targets: Any = ..., reduction: MeanOrSum = ..., *,
+                                     input: Any = ..., target: Any = ...) -> Value: ...
+@overload
+def binary_cross_entropy_with_logits(logits: Any = ..., targets: Any = ..., reduction: str = ..., *,
+                                     input: Any = ..., target: Any = ...) -> LossResult: ...
+def binary_cross_entropy_with_logits(logits: Any = None, targets: Any = None, reduction: str = "mean", *,
+                                     input: Any = None, target: Any = None) -> LossResult:  # noqa: A002
     """Binary cross-entropy on raw scores (logits) z, in the stable log-sum-exp form.
 
     ℓᵢ = −[tᵢ·log σ(zᵢ) + (1 − tᵢ)·log(1 − σ(zᵢ))] = max(zᵢ, 0) − zᵢtᵢ + log(1 + e^(−|zᵢ|)),
@@ -302,6 +349,8 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any, reduction: str =
     (0.6931, -0.5)
     """
     who = "binary_cross_entropy_with_logits"
+    logits = _alias(who, logits, "logits", input, "input")
+    targets = _alias(who, targets, "targets", target, "target")
     _check_reduction(reduction, who)
     zs, ts, single = _paired(logits, targets, who, "logits", "targets", _number_or_value)
     _check_unit_interval(ts, who, "targets", "targets are labels 0/1 or probabilities")
@@ -362,7 +411,14 @@ def _rows(inputs: Any, target: Any, who: str, what: str) -> tuple[list[tuple[lis
     return checked, single
 
 
-def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> LossResult:
+@overload
+def cross_entropy(logits: Any = ..., target: Any = ..., reduction: MeanOrSum = ..., *,
+                  input: Any = ...) -> Value: ...
+@overload
+def cross_entropy(logits: Any = ..., target: Any = ..., reduction: str = ..., *,
+                  input: Any = ...) -> LossResult: ...
+def cross_entropy(logits: Any = None, target: Any = None, reduction: str = "mean", *,
+                  input: Any = None) -> LossResult:  # noqa: A002 - PyTorch's keyword
     """Cross-entropy of class scores (logits) with a class index, as ``torch.nn.functional.cross_entropy``.
 
     ℓ = −log softmax(z)ₜ = LSE(z) − zₜ;  ∂ℓ/∂zⱼ = softmax(z)ⱼ − [j = t].
@@ -375,6 +431,9 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> LossResu
     1.3863
     """
     who = "cross_entropy"
+    logits = _alias(who, logits, "logits", input, "input")
+    if target is None:
+        raise TypeError("cross_entropy() missing its argument target (the class index)")
     _check_reduction(reduction, who)
     checked, single = _rows(logits, target, who, "logits")
     terms = []
@@ -384,7 +443,14 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> LossResu
     return _reduce(terms, reduction, single)
 
 
-def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> LossResult:
+@overload
+def nll_loss(log_probs: Any = ..., target: Any = ..., reduction: MeanOrSum = ..., *,
+             input: Any = ...) -> Value: ...
+@overload
+def nll_loss(log_probs: Any = ..., target: Any = ..., reduction: str = ..., *,
+             input: Any = ...) -> LossResult: ...
+def nll_loss(log_probs: Any = None, target: Any = None, reduction: str = "mean", *,
+             input: Any = None) -> LossResult:  # noqa: A002 - PyTorch's keyword
     """Negative log-likelihood of log-probabilities: ℓ = −log_probsₜ;  ∂ℓ/∂log_probsₜ = −1.
 
     ``nll_loss(log_softmax(z), t)`` equals ``cross_entropy(z, t)``.  Takes one
@@ -394,6 +460,9 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> LossResult
     0.6931
     """
     who = "nll_loss"
+    log_probs = _alias(who, log_probs, "log_probs", input, "input")
+    if target is None:
+        raise TypeError("nll_loss() missing its argument target (the class index)")
     _check_reduction(reduction, who)
     checked, single = _rows(log_probs, target, who, "log_probs")
     return _reduce([-vs[k] for vs, k in checked], reduction, single)

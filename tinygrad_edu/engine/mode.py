@@ -276,7 +276,13 @@ class detect_anomaly(_BareDecorator):  # noqa: N801
     >>> import tinygrad_edu as tg
     >>> p = tg.Value(0.0, label="p")
     >>> with tg.detect_anomaly():
-    ...     loss = -p.log1p() * 0 + (1 - p).log() * 0 + p.exp()   # all finite: no error
+    ...     r = p.sqrt()             # forward: √0 = 0 is fine
+    ...     r.backward()             # backward: d√p/dp = 1/(2√p) = inf at 0
+    Traceback (most recent call last):
+    ...
+    tinygrad_edu.errors.AnomalyError: backward: sqrt sent the gradient inf to its input 0 (p) ...
+    >>> p.grad                       # a failed pass changes no .grad
+    0.0
     """
 
     _target = True

@@ -637,7 +637,8 @@ def _flatten(root: Value) -> tuple[Any, ...]:
             continue
         param = None if op.arity == 2 else node._b
         index[id(node)] = len(records)
-        records.append((_op_key(op), tuple(index[id(x)] for x in ins), param, node.data, node.grad, node.label))
+        positions = tuple(index[id(x)] for x in ins)
+        records.append((_op_key(op), positions, param, node.data, node.grad, node.label))
     return (_rebuild, (records,))
 
 
