@@ -149,6 +149,11 @@ def _shape_mismatch(state_names: Iterable[str], model_names: Iterable[str]) -> s
     return None
 
 
+def _short(name: str, width: int = 60) -> str:
+    """``'name'`` quoted, cut to ``width`` characters with an ellipsis."""
+    return repr(name) if len(name) <= width else repr(name[:width]).rstrip("'") + "…'"
+
+
 def validate_state(state: Any, names: Sequence[str]) -> dict[str, float]:
     """The checks of ``Module.load_state_dict``; returns the values as floats.
 
@@ -173,10 +178,10 @@ def validate_state(state: Any, names: Sequence[str]) -> dict[str, float]:
         parts = []
         if missing:
             more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-            parts.append(f"missing parameter {missing[0]!r}{more}")
+            parts.append(f"missing parameter {_short(missing[0])}{more}")
         if extra:
             more = f" (and {len(extra) - 1} more)" if len(extra) > 1 else ""
-            parts.append(f"unexpected parameter {extra[0]!r}{more}")
+            parts.append(f"unexpected parameter {_short(extra[0])}{more}")
         raise StateDictError("; ".join(parts) + ": the state does not fit this model's parameters")
     values: dict[str, float] = {}
     for name in names:
