@@ -1,4 +1,4 @@
-"""A small training loop: ``fit`` runs epochs of mini-batch gradient descent; ``accuracy`` scores.
+"""A small training loop: ``fit`` trains; ``scores`` and ``predict`` read a model; ``accuracy`` scores labels.
 
 One step of ``fit`` is the loop every learner writes by hand::
 
@@ -8,13 +8,20 @@ One step of ``fit`` is the loop every learner writes by hand::
     optimizer.step()                             # gradient descent: w ← w − lr·dL/dw
 
 ``fit`` only adds the bookkeeping: shuffled mini-batches from a seed, the
-average loss and the accuracy of each epoch, and a progress bar when tqdm is
-installed (silence when it is not).
+average loss and the accuracy of each epoch, and a progress bar when someone
+can see it.
+
+After training, ``scores(model, X)`` gives the raw outputs and
+``predict(model, X)`` the class labels, as scikit-learn's
+``decision_function`` and ``predict``; ``accuracy(predict(model, X), y)``
+is the fraction right.
 """
 
 from __future__ import annotations
 
 import math
+import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -22,6 +29,7 @@ import tinygrad_edu.functional as F
 from tinygrad_edu.data import Seed, as_rng, iterate_batches
 from tinygrad_edu.engine.mode import no_grad
 from tinygrad_edu.engine.value import Value
+from tinygrad_edu.nn import Sequential, Sigmoid
 from tinygrad_edu.optim import Adam, Optimizer
 
 LossFn = Callable[[list[Any], list[Any]], Value]
@@ -34,7 +42,7 @@ LOSSES: dict[str, LossFn] = {
     "cross_entropy": F.cross_entropy,  # type: ignore[dict-item]
 }
 
-__all__ = ["fit", "accuracy", "predict", "LOSSES"]
+__all__ = ["fit", "accuracy", "predict", "scores", "outputs_probabilities", "LOSSES"]
 
 
 def _number(x: Any) -> float:
@@ -45,43 +53,153 @@ def _is_vector(x: Any) -> bool:
     return not isinstance(x, (Value, int, float)) and isinstance(x, Iterable)
 
 
-def predict(model: Callable[[Any], Any], X: Sequence[Any]) -> list[Any]:  # noqa: N803 - X as in scikit-learn
-    """The model's outputs for every row of ``X`` as floats (lists of floats for vector outputs), no graph.
+def _unwrap(out: Any) -> Any:
+    """A one-element list (a ``Linear(n, 1)``'s output) as its element; anything else as it is."""
+    if isinstance(out, (list, tuple)) and len(out) == 1:
+        return out[0]
+    return out
 
-    >>> predict(lambda x: x[0] * 2, [[1.0], [2.5]])
+
+def outputs_probabilities(model: Any) -> bool:
+    """True when the model's output is a probability: it ends in a sigmoid.
+
+    That is an ``MLP(..., output_activation="sigmoid")`` or a Sequential whose
+    last module is ``Sigmoid()``.
+    """
+    if getattr(model, "output_activation", None) == "sigmoid":
+        return True
+    last = model
+    while isinstance(last, Sequential) and len(last):
+        last = last[-1]
+    return isinstance(last, Sigmoid)
+
+
+def scores(model: Callable[[Any], Any], X: Sequence[Any]) -> list[Any]:  # noqa: N803 - X as in scikit-learn
+    """The model's raw outputs for every row of ``X`` as floats, without recording a graph.
+
+    One float per row for a model with one output (a one-element list, as a
+    ``Linear(n, 1)`` returns, counts as one output), a list of floats per row
+    for several outputs.  These are what scikit-learn calls
+    ``decision_function``; :func:`predict` turns them into labels.
+
+    >>> scores(lambda x: x[0] * 2, [[1.0], [2.5]])
     [2.0, 5.0]
     """
     with no_grad():
-        outs = [model(x) for x in X]
+        outs = [_unwrap(model(x)) for x in X]
     return [[_number(o) for o in out] if _is_vector(out) else _number(out) for out in outs]
 
 
-def accuracy(preds: Sequence[Any], targets: Sequence[Any], *, threshold: float = 0.0) -> float:
-    """The fraction of correct predictions.
+def predict(model: Callable[[Any], Any], X: Sequence[Any], *,  # noqa: N803 - X as in scikit-learn
+            threshold: float | None = None) -> list[int]:
+    """The predicted class label (an int) for every row of ``X``, as scikit-learn's ``predict``.
 
-    Vector predictions (class scores or probabilities) are right when their
-    argmax is the target class index.  Scalar predictions are binary: the
-    predicted class is positive when ``pred > threshold`` - 0 for raw scores
-    (logits, micrograd's ±1 margin scores), 0.5 for probabilities - and the
-    target is positive when it is > 0, so labels may be 0/1 or −1/+1.
+    * Several outputs (class scores, logits or probabilities): the index of
+      the largest, argmax (the first one on a tie).
+    * One output s: ``1`` if s > threshold else ``0``.  The threshold is 0 -
+      the sign of a raw score or logit - unless the model ends in a sigmoid
+      (``MLP(..., output_activation="sigmoid")``, a Sequential ending in
+      ``Sigmoid()``), whose outputs are probabilities, where it is 0.5.
+      Pass ``threshold`` to choose.  A NaN score is label 0.
 
-    >>> accuracy([0.3, -2.0, 1.5], [1, 0, 0])
-    0.6666666666666666
-    >>> accuracy([[0.1, 0.7, 0.2], [0.9, 0.05, 0.05]], [1, 2])
-    0.5
+    >>> predict(lambda x: x[0] - 1.0, [[0.5], [2.0]]), predict(lambda x: [x[0], 1.0], [[0.5], [2.0]])
+    ([0, 1], [1, 0])
     """
-    if len(preds) != len(targets):
-        raise ValueError(f"accuracy: {len(preds)} predictions but {len(targets)} targets; they must match")
-    if not preds:
+    if threshold is None:
+        cut = 0.5 if outputs_probabilities(model) else 0.0
+    else:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or math.isnan(threshold):
+            raise ValueError(f"predict(threshold) must be a number or None, got {threshold!r:.40}")
+        cut = float(threshold)
+    labels: list[int] = []
+    for out in scores(model, X):
+        if isinstance(out, list):
+            labels.append(max(range(len(out)), key=out.__getitem__) if out else 0)
+        else:
+            labels.append(int(out > cut))
+    return labels
+
+
+def _label(x: Any, who: str, i: int) -> Any:
+    if isinstance(x, Value) or _is_vector(x) or (isinstance(x, float) and not x.is_integer()):
+        raise ValueError(
+            f"accuracy: {who}[{i}] is {x!r:.40}, not a class label; accuracy compares labels - "
+            "use accuracy(predict(model, X), y), not the raw scores(model, X)"
+        )
+    return x
+
+
+def accuracy(y_pred: Sequence[Any], y_true: Sequence[Any]) -> float:
+    """The fraction of labels in ``y_pred`` equal to those in ``y_true`` (scikit-learn's ``accuracy_score``).
+
+    Labels are compared as they are, so both must use the same labels
+    (0/1 from :func:`predict`: with ±1 targets, compare with
+    ``[int(t > 0) for t in y]``).  A score instead of a label - a float such
+    as 0.3, a list of class scores, a Value - is refused with a pointer to
+    :func:`predict`.
+
+    >>> accuracy([1, 0, 0], [1, 0, 1])
+    0.6666666666666666
+    """
+    if len(y_pred) != len(y_true):
+        raise ValueError(f"accuracy: {len(y_pred)} predictions but {len(y_true)} targets; they must match")
+    if not y_pred:
         raise ValueError("accuracy: no predictions to score")
+    correct = 0
+    for i, (p, t) in enumerate(zip(y_pred, y_true)):
+        correct += _label(p, "y_pred", i) == _label(t, "y_true", i)
+    return correct / len(y_pred)
+
+
+def _correct(preds: Sequence[Any], targets: Sequence[Any], threshold: float) -> int:
+    """How many of a batch's outputs score their target (fit's running accuracy; ±1 labels allowed)."""
     correct = 0
     for p, t in zip(preds, targets):
         if _is_vector(p):
-            scores = [_number(s) for s in p]
-            correct += max(range(len(scores)), key=scores.__getitem__) == _number(t)
+            values = [_number(s) for s in p]
+            correct += max(range(len(values)), key=values.__getitem__) == _number(t)
         else:
             correct += (_number(p) > threshold) == (_number(t) > 0)
-    return correct / len(preds)
+    return correct
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (IPython already imported and its shell a kernel's)."""
+    ipython = sys.modules.get("IPython")
+    get_ipython = getattr(ipython, "get_ipython", None)
+    if get_ipython is None:
+        return False
+    try:
+        shell = get_ipython()
+    except Exception:  # a broken IPython is simply not a notebook
+        return False
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
+
+
+def _progress_bar(epochs: range) -> Any:
+    """A tqdm bar over the epochs (a widget in Jupyter), or None when nobody would see it.
+
+    None when stderr is not a terminal outside a notebook (a log file, a CI
+    job, a test), or when tqdm is not installed.
+    """
+    notebook = _in_notebook()
+    if not notebook and not _is_terminal(sys.stderr):
+        return None
+    try:
+        with warnings.catch_warnings():
+            # tqdm.auto warns when ipywidgets is missing, then falls back to a text bar: fine here
+            warnings.simplefilter("ignore")
+            from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(epochs, desc="fit", unit="epoch")
 
 
 def _loss_and_threshold(loss: str | LossFn, model: Any, first_output: Any,
@@ -92,7 +210,7 @@ def _loss_and_threshold(loss: str | LossFn, model: Any, first_output: Any,
     if name == "auto":
         if _is_vector(first_output):
             name = "cross_entropy"
-        elif getattr(model, "output_activation", None) == "sigmoid":
+        elif outputs_probabilities(model):
             name = "bce"
         else:
             name = "bce_with_logits"
@@ -113,8 +231,10 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
       ``"bce_with_logits"`` (raw scores, labels 0/1), ``"cross_entropy"``
       (a vector of class scores, labels 0..K−1), a function
       ``(preds, targets) -> Value``, or ``"auto"``: cross_entropy for vector
-      outputs, bce for a model whose ``output_activation`` is sigmoid,
-      bce_with_logits otherwise.
+      outputs, bce for a model that ends in a sigmoid (``output_activation=
+      "sigmoid"``, or a Sequential ending in ``Sigmoid()``), bce_with_logits
+      otherwise.  A one-element list output (``Linear(n, 1)``) with scalar
+      targets counts as one output.
     * ``optimizer``: default ``Adam(model.parameters(), lr=0.01)``.
     * ``batch_size``: None for full-batch gradient descent; otherwise batches
       are reshuffled every epoch from ``seed`` (same seed, same run).
@@ -124,7 +244,10 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
       ``accuracy(predict(model, X), y)`` for the final model.
     * Targets that are vectors (regression onto several outputs with mse)
       get no accuracy: the history then has only ``"loss"``.
-    * ``progress``: a tqdm bar over the epochs if tqdm is installed, else silence.
+    * ``progress``: a tqdm bar over the epochs (``tqdm.auto``: a widget in
+      Jupyter) when tqdm is installed and someone can see it - in a notebook,
+      or when stderr is a terminal.  Output to a file, a pipe or a CI log
+      stays silent.
     * ``callback(epoch, history)`` runs after each epoch (for live plots).
     """
     n = len(X)
@@ -146,26 +269,22 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
     rng = as_rng(seed, "fit(seed)")
     with no_grad():
         first = model(X[0])
+        if not _is_vector(y[0]):
+            first = _unwrap(first)
     loss_fn, threshold = _loss_and_threshold(loss, model, first, y)
 
     scored = not _is_vector(y[0])  # class labels: accuracy is defined; vector targets: regression
     history: History = {"loss": [], "accuracy": []} if scored else {"loss": []}
     epoch_iter: Iterable[int] = range(epochs)
-    bar: Any = None
-    if progress:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            pass
-        else:
-            bar = tqdm(epoch_iter, desc="fit", unit="epoch")
-            epoch_iter = bar
+    bar: Any = _progress_bar(range(epochs)) if progress else None
+    if bar is not None:
+        epoch_iter = bar
     try:
         for epoch in epoch_iter:
             total = 0.0
             correct = 0.0
             for xb, yb in iterate_batches(X, y, size, shuffle=shuffle, seed=rng):
-                preds = [model(x) for x in xb]
+                preds = [_unwrap(model(x)) for x in xb] if scored else [model(x) for x in xb]
                 batch_loss = loss_fn(preds, list(yb))
                 if not isinstance(batch_loss, Value):
                     got = type(batch_loss).__name__
@@ -175,7 +294,7 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
                 optimizer.step()
                 total += batch_loss.data * len(xb)
                 if scored:
-                    correct += accuracy(preds, yb, threshold=threshold) * len(xb)
+                    correct += _correct(preds, yb, threshold)
                 del preds, batch_loss  # free this graph before the next forward builds one
             history["loss"].append(total / n)
             if scored:
