@@ -532,3 +532,51 @@ def test_micrograds_demo_loop_gives_micrograds_numbers():
     ours, theirs = run(MLP), run(micrograd_nn.MLP)
     assert ours == pytest.approx(theirs, rel=1e-9)
     assert ours[-1] < ours[0]
+
+
+# ---------------------------------------------------------------- pickle and deepcopy
+def _trained(model):
+    out = model([0.4, -0.9])
+    out = out if isinstance(out, Value) else tg.sum(out)
+    out.backward()
+    return model
+
+
+@pytest.mark.parametrize("make", [
+    lambda: MLP(2, [3, 2], activation="tanh", output_activation="sigmoid", seed=0),
+    lambda: Sequential(Linear(2, 3, seed=0), LeakyReLU(0.2), Linear(3, 2, bias=False, seed=1), GELU("tanh")),
+    lambda: Layer(2, 2, activation="silu", seed=0),
+], ids=["mlp", "sequential", "layer"])
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_modules_pickle_and_deepcopy_with_data_grads_labels_and_flags(make, how):
+    import copy
+    import pickle
+
+    model = _trained(make())
+    model.parameters()[1].requires_grad = False
+    clone = pickle.loads(pickle.dumps(model)) if how == "pickle" else copy.deepcopy(model)
+    assert type(clone) is type(model) and repr(clone) == repr(model)
+    pairs = list(zip(model.parameters(), clone.parameters()))
+    assert len(pairs) == model.num_parameters() and all(a is not b for a, b in pairs)
+    assert [(b.data, b.grad, b.label, b.requires_grad) for _, b in pairs] == [
+        (a.data, a.grad, a.label, a.requires_grad) for a, _ in pairs]
+    assert any(b.grad != 0.0 for _, b in pairs) and not clone.parameters()[1].requires_grad
+    x = [0.25, 0.5]
+    before = [float(v) for v in (model(x) if isinstance(model(x), list) else [model(x)])]
+    clone.parameters()[0].data += 1.0                             # independent weights
+    assert [float(v) for v in (model(x) if isinstance(model(x), list) else [model(x)])] == before
+
+
+def test_a_copied_model_keeps_shared_weights_shared():
+    import copy
+
+    class Tied(Module):
+        def __init__(self):
+            self.a = Linear(1, 1, seed=0)
+            self.b = self.a                                       # the same module twice
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+    clone = copy.deepcopy(Tied())
+    assert clone.a is clone.b and clone.num_parameters() == 2

@@ -170,3 +170,48 @@ def test_duplicate_parameters_are_refused():
     w = Value(1.0, label="w")
     with pytest.raises(ValueError, match=r"\[1\] \(w\) is listed twice"):
         Adam([w, w])
+
+
+# ---------------------------------------------------------------- pickle and deepcopy
+def _one_step(model, opt):
+    out = model([0.3, -0.7])
+    opt.zero_grad()
+    out.backward()
+    opt.step()
+
+
+@pytest.mark.parametrize("make_opt", [
+    lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01, nesterov=True),
+    lambda ps: Adam(ps, lr=0.05, betas=(0.8, 0.99), weight_decay=0.1),
+], ids=["sgd", "adam"])
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_optimizer_copied_with_its_model_stays_tied_and_continues_identically(make_opt, how):
+    import copy
+    import pickle
+
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    opt = make_opt(model.parameters())
+    for _ in range(3):
+        _one_step(model, opt)
+    m2, o2 = pickle.loads(pickle.dumps((model, opt))) if how == "pickle" else copy.deepcopy((model, opt))
+    assert all(p is q for p, q in zip(o2.params, m2.parameters()))       # the state follows the copies
+    assert not any(p is q for p, q in zip(o2.params, model.parameters()))
+    assert o2.steps == opt.steps == 3
+    for _ in range(2):
+        _one_step(model, opt)
+        _one_step(m2, o2)
+    assert m2.state_dict() == model.state_dict()                           # bit for bit the same run
+    assert vars(o2).keys() == vars(opt).keys()
+
+
+def test_an_optimizer_copied_alone_gets_its_own_parameters():
+    import copy
+
+    model = MLP(2, [1], seed=0)
+    opt = SGD(model.parameters(), lr=0.5)
+    alone = copy.deepcopy(opt)
+    for p in alone.params:
+        p.grad = 1.0
+    alone.step()
+    assert model.state_dict() == MLP(2, [1], seed=0).state_dict()         # the original is untouched
+    assert [p.data for p in alone.params] == [v - 0.5 for v in model.state_dict().values()]

@@ -14,6 +14,12 @@ A training step reads::
 
 Parameters that do not require grad are left alone, like PyTorch's parameters
 without a gradient.
+
+An optimizer pickles and ``copy.deepcopy``-s with its state (momentum
+buffers, Adam's averages, the step count).  Copy it *together with* its model
+- ``pickle.dumps((model, opt))``, ``copy.deepcopy((model, opt))`` - and the
+copy updates the copied model's parameters; copied alone, it gets parameters
+of its own that no model holds.
 """
 
 from __future__ import annotations
