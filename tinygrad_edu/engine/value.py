@@ -51,7 +51,7 @@ def to_float(x: Any, what: str = "Value()") -> float:
             "Use v.data for its number, or v.detach() for a copy that needs no gradient"
         )
     if type(x).__module__ == "numpy" and getattr(x, "shape", None) == ():
-        if type(x).__name__ == "bool_":
+        if type(x).__name__ in ("bool", "bool_"):  # numpy 2 calls it bool, numpy 1 bool_
             return 1.0 if x else 0.0  # numpy's bool, coerced like Python's
         if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
             raise TypeError(f"{what} takes an int or float (a real number), got a numpy complex {x!r}")
@@ -76,8 +76,9 @@ DEFAULT_SEED: float = _DefaultSeed(1.0)
 
 
 def _short_int(x: int) -> str:
-    digits = len(str(abs(x))) if x.bit_length() < 20000 else None
-    return f"with {digits} digits" if digits else f"of {x.bit_length()} bits"
+    """A huge int described by its size (printing it could itself fail past 4300 digits)."""
+    digits = int(x.bit_length() * math.log10(2)) + 1
+    return f"with about {digits} digits"
 
 
 def _check_flag(flag: Any, what: str) -> bool:
@@ -445,6 +446,33 @@ class Value:
         """
         return _flatten(self)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """``copy.deepcopy``: the same flat walk as pickle, without a round trip through bytes."""
+        import copy
+
+        done: Value | None = memo.get(id(self))
+        if done is not None:
+            return done
+        maker, args = _flatten(self)
+        if maker is _leaf:
+            out = _leaf(*args)
+        else:
+            records = []
+            for r in args[0]:
+                if type(r) is Value:
+                    twin = memo.get(id(r))
+                    if twin is None:
+                        twin = memo[id(r)] = _leaf(r.data, r.grad, r.label, r._op is not CONSTANT)
+                    records.append(twin)
+                else:
+                    key, idx, param, data, grad, label = r
+                    if param is not None and not isinstance(param, float):
+                        param = copy.deepcopy(param, memo)  # a Function's ctx, clamp's bounds
+                    records.append((key, idx, param, data, grad, label))
+            out = _rebuild(records)
+        memo[id(self)] = out
+        return out
+
     @staticmethod
     def record_ieee(op_name: str, data: float, inputs: tuple[Any, ...], param: Any = None) -> Value:
         """A node ``op_name(*inputs)`` holding ``data`` as computed by the caller, without domain checks.
@@ -617,28 +645,38 @@ def _op_key(op: Op) -> Any:
 def _flatten(root: Value) -> tuple[Any, ...]:
     """The graph below ``root`` as a flat list, inputs before users (an iterative walk)."""
     if root._op.arity == 0:
-        return (_leaf, (root.data, root.grad, root.label, root._op is not CONSTANT))
+        return (_leaf, (root.data, root.grad, getattr(root, "_label", ""), root._op is not CONSTANT))
     index: dict[int, int] = {}
     records: list[Record] = []
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[Any] = [root]
+    push = stack.append
     while stack:
-        node, ready = stack.pop()
-        if id(node) in index:
+        node = stack.pop()
+        if node is None:  # the marker pushed under a node: all its inputs are listed now
+            node = stack.pop()
+            key = id(node)
+            if key in index:
+                continue
+            op = node._op
+            ins = node_inputs(op, node._a, node._b)
+            index[key] = len(records)
+            records.append((_op_key(op), tuple([index[id(x)] for x in ins]),
+                            None if op.arity == 2 else node._b, node.data, node.grad,
+                            getattr(node, "_label", "")))
+            continue
+        key = id(node)
+        if key in index:
             continue
         op = node._op
         if op.arity == 0:
-            index[id(node)] = len(records)
+            index[key] = len(records)
             records.append(node)  # a leaf: pickled as itself (by _leaf)
             continue
-        ins = node_inputs(op, node._a, node._b)
-        if not ready:
-            stack.append((node, True))
-            stack.extend((x, False) for x in reversed(ins) if id(x) not in index)
-            continue
-        param = None if op.arity == 2 else node._b
-        index[id(node)] = len(records)
-        positions = tuple(index[id(x)] for x in ins)
-        records.append((_op_key(op), positions, param, node.data, node.grad, node.label))
+        push(node)
+        push(None)
+        for x in reversed(node_inputs(op, node._a, node._b)):
+            if id(x) not in index:
+                push(x)
     return (_rebuild, (records,))
 
 
