@@ -81,6 +81,11 @@ def test_no_magics_and_bilingual_headings(path):
     assert first["cell_type"] == "markdown" and _source(first).startswith("# ")
 
 
+def _benign(text: str) -> bool:
+    """stderr that is not the notebook's doing: matplotlib's one-time font cache on a fresh machine."""
+    return all("building the font cache" in line for line in text.splitlines() if line.strip())
+
+
 def _execute(path: Path, cwd: Path) -> tuple[dict[str, Any], float]:
     nbformat = pytest.importorskip("nbformat", reason="running the notebooks needs the notebook extra")
     nbclient = pytest.importorskip("nbclient", reason="running the notebooks needs the notebook extra")
@@ -109,8 +114,8 @@ def test_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path, monkeypatch):
             continue
         outputs = cell.get("outputs", [])
         assert not [o for o in outputs if o.get("output_type") == "error"], f"{path.name} cell {i} raised"
-        assert not [o for o in outputs if o.get("name") == "stderr"], (
-            f"{path.name} cell {i} wrote to stderr: {[o.get('text') for o in outputs]}")
+        noise = [o["text"] for o in outputs if o.get("name") == "stderr" and not _benign(o["text"])]
+        assert not noise, f"{path.name} cell {i} wrote to stderr: {noise}"
         mime = expected.get(_last_line(cell))
         if mime is not None:
             shown = [o for o in outputs if o.get("output_type") in ("execute_result", "display_data")]
