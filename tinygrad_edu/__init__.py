@@ -32,6 +32,7 @@ from tinygrad_edu.engine import (
     set_grad_enabled,
 )
 from tinygrad_edu.engine import sum as sum  # public as tg.sum, not in __all__ (shadows the builtin)
+from tinygrad_edu.engine.compiled import compile as compile  # tg.compile, not in __all__ either
 from tinygrad_edu.errors import (
     AnomalyError,
     DomainError,
