@@ -179,3 +179,13 @@ def test_iterate_batches_checks_its_arguments_at_once():
         data.iterate_batches([1, 2], [1], 1)                    # raised by the call, not on first next()
     with pytest.raises(ValueError, match="batch_size"):
         data.iterate_batches([1, 2], [1, 2], 0)
+
+
+@pytest.mark.parametrize("make", GENERATORS, ids=IDS)
+def test_seed_none_draws_from_the_global_random_module(make):
+    random.seed(2024)
+    a = make()
+    random.seed(2024)
+    b = make()
+    c = make()                                                   # the global state moved on
+    assert a == b != c

@@ -445,6 +445,9 @@ def test_sequential_names_follow_pytorch_and_forward_chains():
     hidden = [max(o.data, 0.0) for o in net[0](x)]
     assert net(x)[0].data == net[2](hidden)[0].data
     assert len(net) == 3 and list(net)[1] is net[1] and isinstance(net[-1], Linear)
+    head = net[:2]
+    assert isinstance(head, Sequential) and head[0] is net[0] and len(head) == 2
+    assert [o.data for o in head(x)] == hidden
     assert repr(net) == ("Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n"
                          "  (1): ReLU()\n  (2): Linear(in_features=3, out_features=1, bias=True)\n)")
     assert Sequential()([1.0, 2.0]) == [1.0, 2.0]                # empty: the identity, as in PyTorch

@@ -52,7 +52,7 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Union
+from typing import Any, Union, overload
 
 from tinygrad_edu.data import Seed, as_rng
 from tinygrad_edu.engine.value import Value, const, nary, to_float
@@ -489,8 +489,9 @@ class Sequential(Module):
     """Modules applied one after another: PyTorch's ``nn.Sequential``.
 
     Parameters are named by position, as in PyTorch: ``0.weight.1.2`` is row 1,
-    column 2 of the first module's weight.  Index it, take its ``len`` or
-    iterate it like a list.
+    column 2 of the first module's weight.  Index it, slice it (``net[:2]``,
+    a Sequential sharing those modules), take its ``len`` or iterate it like
+    a list.
 
     >>> net = Sequential(Linear(2, 4, seed=0), ReLU(), Linear(4, 1, seed=1))
     >>> [name for name, _ in net.named_parameters()][-2:], len(net([0.5, -1.0]))
@@ -515,7 +516,16 @@ class Sequential(Module):
             x = m(x)
         return x
 
-    def __getitem__(self, index: int) -> Module:
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+
+    def __getitem__(self, index: int | slice) -> Module:
+        """The module at ``index``; a slice gives a Sequential of those modules (sharing them)."""
+        if isinstance(index, slice):
+            return Sequential(*self._modules[index])
         return self._modules[index]
 
     def __len__(self) -> int:
