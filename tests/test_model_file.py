@@ -236,6 +236,8 @@ def test_save_errors_name_the_users_path_never_a_temporary_file(tmp_path, case):
     assert str(path) in message and ".tmp" not in message
     if case == "parent_is_file":
         assert "not a directory" in message
+    if case == "missing_dir":
+        assert isinstance(info.value, FileNotFoundError) and "does not exist (it is not created)" in message
     assert sorted(os.listdir(tmp_path)) == ["adir", "afile"] and os.listdir(tmp_path / "adir") == []
 
 

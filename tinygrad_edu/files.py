@@ -36,7 +36,9 @@ def _fail(exc: OSError, target: str, doing: str) -> OSError:
         return OSError(f"cannot {doing} {target}: {reason}")
     if exc.errno == errno.ENOTDIR:
         reason = "a part of the folder path is a file, not a directory"
-    return OSError(exc.errno, f"cannot {doing} {target}: {reason}", target)
+    elif exc.errno == errno.ENOENT:
+        reason = f"the folder {os.path.dirname(os.path.abspath(target))} does not exist (it is not created)"
+    return OSError(exc.errno, f"cannot {doing}: {reason}", target)  # str() adds ": '<target>'"
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -67,7 +69,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         raise _fail(exc, target, "write") from None
     else:
         if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(21, f"cannot write {target}: it is a directory", target)
+            raise IsADirectoryError(errno.EISDIR, "cannot write: it is a directory", target)
         if stat.S_ISREG(st.st_mode):
             mode = stat.S_IMODE(st.st_mode)
     tmp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
