@@ -508,7 +508,8 @@ class Sequential(Module):
         self.named_parameters()
 
     def _named_children(self) -> list[tuple[str, Any]]:
-        return [(str(i), m) for i, m in enumerate(self._modules)]
+        # the modules by position, then any public attribute a subclass adds
+        return [(str(i), m) for i, m in enumerate(self._modules)] + super()._named_children()
 
     def forward(self, x: Any) -> Any:
         """Each module applied in turn to the output of the one before."""
