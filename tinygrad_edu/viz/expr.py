@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from typing import Union
+from typing import Any, Union
 
 from tinygrad_edu.engine.value import Value, binary, const, nary, unary
 from tinygrad_edu.errors import TinygradEduError
@@ -146,13 +146,21 @@ def _call(name: str, op: Op, args: list[Operand]) -> Operand:
     if op.arity == 1:
         if op.param:
             if n == 1 and isinstance(args[0], Value) and op.method.isidentifier() \
-                    and not op.method.startswith("_") and hasattr(args[0], op.method):
+                    and not op.method.startswith("_") and hasattr(args[0], op.method) \
+                    and not isinstance(op.domain.params[0], tuple):
                 out = getattr(args[0], op.method)()  # the method's default parameter
                 if isinstance(out, Value) and out.op_spec is op:
                     return out
-            if n != 2:
+            sample = op.domain.params[0]
+            if isinstance(sample, tuple):  # a parameter of several numbers: clamp(x, lo, hi)
+                if n != 1 + len(sample) or any(isinstance(q, Value) for q in args[1:]):
+                    raise ExpressionError(f"{name}() takes {1 + len(sample)} arguments (x and {len(sample)} "
+                                          f"numbers for its {op.param}), got {n}")
+                x, p = args[0], tuple(float(q) for q in args[1:])  # type: Operand, Any
+            elif n != 2:
                 raise ExpressionError(f"{name}() takes 2 arguments (x, {op.param}), got {n}")
-            x, p = args
+            else:
+                x, p = args
             if isinstance(p, Value):
                 raise ExpressionError(f"{name}(): the {op.param} (second argument) must be a number, "
                                       f"not an expression with variables")
