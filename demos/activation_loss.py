@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinygrad_edu.plots import activation_loss_experiment, plot_activation_loss_experiment
+from tinygrad_edu.plots import activation_loss_experiment, plot_activation_loss_experiment, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "Which activation + loss learns? The dead ReLU"
+TITLE = text("en", "demo.activation_loss.title")
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     runs = activation_loss_experiment(x=1.0, y=1.0, w0=-2.0, lr=0.1, steps=30)
     print(f"{'set-up':<14} {'dL/dw at w=-2':>13} {'loss at start':>13} {'loss after 30':>13} {'final w':>8}")
     for r in runs:
@@ -24,14 +25,8 @@ def run(out: Path) -> list[Picture]:
               f"{r.ws[-1]:>8.4f}")
     dead = [r.title for r in runs if all(g == 0.0 for g in r.grads)]
     print(f"stuck (zero gradient at every step): {', '.join(dead) or 'none'}")
-    fig = plot_activation_loss_experiment(runs, lr=0.1)
-    return [save_picture(
-        fig, out, "activation_loss", "One neuron, three activation + loss pairs",
-        "A single weight w (z = w·x, x = 1, target y = 1) trained by gradient descent from w = −2. "
-        "Top: the loss per step; bottom: dL/dw from backward(). Sigmoid + BCE (二分类交叉熵) gets "
-        "dL/dz = ŷ − y = −0.88 at once and learns steadily. Tanh + MSE starts slowly because tanh is "
-        "nearly flat at z = −2 (tanh' = 0.07), then speeds up. ReLU + MSE never moves: relu(−2) = 0 and "
-        "relu'(−2) = 0, so dL/dw = 0 at every step and the loss stays at 1 — a dead ReLU (死亡ReLU).")]
+    fig = plot_activation_loss_experiment(runs, lr=0.1, lang=lang)
+    return [save_picture(fig, out, "activation_loss", *plot_texts(lang).picture("activation_loss"))]
 
 
 if __name__ == "__main__":

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.plots import new_figure
+from tinygrad_edu.plots import new_figure, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "autograd.grad and backward(): the notes' example"
+TITLE = text("en", "demo.autograd_grad.title")
 
 
 def loss_at(w: tg.Value, x: float = 1.0, y: float = 1.0) -> tg.Value:
@@ -28,7 +29,7 @@ def loss_at(w: tg.Value, x: float = 1.0, y: float = 1.0) -> tg.Value:
     return F.mse_loss(x * w, y)
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     w = tg.Value(2.0, label="w")
     loss = loss_at(w)
     (dw,) = tg.grad(loss, [w])
@@ -54,25 +55,22 @@ def run(out: Path) -> list[Picture]:
         print(f"grad of a constant output: ValueError: {exc}")
 
     ws = [i / 20.0 for i in range(-10, 71)]
-    fig = new_figure(7.5, 4.8)
-    ax = fig.add_subplot()
-    ax.plot(ws, [loss_at(tg.Value(v)).data for v in ws], lw=2, label="L(w) = (x·w − y)²")
-    ax.plot([1.0, 3.0], [loss.data + dw.data * (v - 2.0) for v in (1.0, 3.0)], color="#d62728", lw=2,
-            label=f"tangent at w = 2, slope tg.grad = {dw.data:g}")
-    ax.plot([2.0], [loss.data], "o", color="#d62728")
-    ax.annotate(f"w = 2: L = {loss.data:g}, dL/dw = {dw.data:g}, d²L/dw² = {second.data:g}", (2.0, loss.data),
-                xytext=(2.05, -0.6), arrowprops={"arrowstyle": "->"})
-    ax.set_xlabel("weight w   (x = 1, target y = 1)")
-    ax.set_ylabel("loss L")
-    ax.set_title("The gradient is the slope of the loss: tg.grad(L, w) at w = 2")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left")
-    return [save_picture(
-        fig, out, "autograd_grad", "tg.grad is the slope of the loss",
-        "The loss of the notes' example, L(w) = (x·w − y)² with x = 1 and y = 1, as a function of the "
-        "weight. At w = 2 the engine's tg.grad(L, w) = 2 is the slope of the red tangent, and "
-        "tg.grad(tg.grad(L, w, create_graph=True), w) = 2 its curvature. tg.grad returns the numbers "
-        "without touching w.grad; backward() adds them into w.grad instead (twice if called twice).")]
+    t = plot_texts(lang)
+    with t.fonts():
+        fig = new_figure(7.5, 4.8)
+        ax = fig.add_subplot()
+        ax.plot(ws, [loss_at(tg.Value(v)).data for v in ws], lw=2, label=t("ag.curve"))
+        ax.plot([1.0, 3.0], [loss.data + dw.data * (v - 2.0) for v in (1.0, 3.0)], color="#d62728", lw=2,
+                label=t("ag.tangent", slope=f"{dw.data:g}"))
+        ax.plot([2.0], [loss.data], "o", color="#d62728")
+        ax.annotate(t("ag.point", L=f"{loss.data:g}", g=f"{dw.data:g}", h=f"{second.data:g}"),
+                    (2.0, loss.data), xytext=(2.05, -0.6), arrowprops={"arrowstyle": "->"})
+        ax.set_xlabel(t("ag.xlabel"))
+        ax.set_ylabel(t("ag.ylabel"))
+        ax.set_title(t("ag.title"))
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left")
+    return [save_picture(fig, out, "autograd_grad", *t.picture("autograd_grad"))]
 
 
 if __name__ == "__main__":

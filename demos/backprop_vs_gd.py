@@ -17,10 +17,11 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.plots import new_figure
+from tinygrad_edu.plots import new_figure, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "Back-propagation vs gradient descent: one step"
+TITLE = text("en", "demo.backprop_vs_gd.title")
 X, Y, LR = 1.5, 1.0, 1.0
 W1, W2 = 0.5, -1.0
 
@@ -40,7 +41,7 @@ def loss_value(w1: float, w2: float) -> float:
         return forward(tg.Value(w1), tg.Value(w2))["L"].data
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     w1, w2 = tg.Value(W1, label="w1"), tg.Value(W2, label="w2")
     nodes = forward(w1, w2)
     print(f"forward:  x = {X}, y = {Y}, w1 = {W1}, w2 = {W2}")
@@ -75,30 +76,28 @@ def run(out: Path) -> list[Picture]:
     grid1 = [-2.5 + 4.0 * i / 60 for i in range(61)]
     grid2 = [-4.5 + 6.5 * j / 60 for j in range(61)]
     surface = [[loss_value(u, v) for u in grid1] for v in grid2]
-    fig = new_figure(7.5, 6.0)
-    ax = fig.add_subplot()
-    levels = [0.05 * 1.35**k for k in range(16)]
-    contour = ax.contour(grid1, grid2, surface, levels=levels, cmap="viridis", linewidths=1)
-    ax.clabel(contour, fmt="%.2f", fontsize=7)
-    ax.plot([p[0] for p in path], [p[1] for p in path], ".-", color="0.55", lw=1, ms=4,
-            label="25 steps of gradient descent")
-    ax.annotate("", xy=(new1, new2), xytext=(W1, W2),
-                arrowprops={"arrowstyle": "-|>", "color": "#d62728", "lw": 2.2})
-    ax.plot([W1], [W2], "o", color="#d62728", ms=8,
-            label=f"start: L = {before:.3f}, ∇L = ({g1:.3f}, {g2:.3f})")
-    ax.plot([new1], [new2], "s", color="#d62728", ms=7,
-            label=f"after one step w ← w − {LR:g}·∇L: L = {after:.3f}")
-    ax.set_xlabel("w1")
-    ax.set_ylabel("w2")
-    ax.set_title("Back-propagation computes ∇L; gradient descent steps against it\n"
-                 "L(w1, w2) for ŷ = σ(w2·tanh(w1·x)), x = 1.5, y = 1 (contours)", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
-    return [save_picture(
-        fig, out, "backprop_vs_gd", "Back-propagation vs gradient descent",
-        "Contours of the loss over the two weights of a tiny network. Back-propagation (误差反向传播) "
-        "walks the graph from the loss back to w1 and w2 with the chain rule and yields the gradient "
-        "∇L at the red dot — it changes nothing. Gradient descent (梯度下降) then moves the weights "
-        "against it (red arrow, lr = 1), to a lower contour. The grey path repeats both 25 times.")]
+    t = plot_texts(lang)
+    with t.fonts():
+        fig = new_figure(7.5, 7.0)
+        ax = fig.add_subplot()
+        levels = [0.05 * 1.35**k for k in range(16)]
+        contour = ax.contour(grid1, grid2, surface, levels=levels, cmap="viridis", linewidths=0.9, alpha=0.8)
+        ax.clabel(contour, fmt="%.2f", fontsize=7)
+        ax.plot([p[0] for p in path], [p[1] for p in path], "o-", color="#ff7f0e", lw=2.2, ms=4.5,
+                mec="black", mew=0.5, zorder=4, label=t("gd.path", steps=len(path) - 1))
+        ax.annotate("", xy=(new1, new2), xytext=(W1, W2), zorder=5,
+                    arrowprops={"arrowstyle": "-|>", "color": "#d62728", "lw": 2.4})
+        ax.plot([W1], [W2], "o", color="#d62728", ms=9, zorder=6,
+                label=t("gd.start", L=f"{before:.3f}", g1=f"{g1:.3f}", g2=f"{g2:.3f}"))
+        ax.plot([new1], [new2], "s", color="#d62728", ms=8, zorder=6,
+                label=t("gd.step", lr=f"{LR:g}", L=f"{after:.3f}"))
+        ax.plot(*path[-1], "*", color="black", ms=12, zorder=6,
+                label=t("gd.end", steps=len(path) - 1, L=f"{loss_value(*path[-1]):.3f}"))
+        ax.set_xlabel(t("gd.xlabel"))
+        ax.set_ylabel(t("gd.ylabel"))
+        ax.set_title(t("gd.title", x=f"{X:g}", y=f"{Y:g}"), fontsize=10)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8)
+    return [save_picture(fig, out, "backprop_vs_gd", *t.picture("backprop_vs_gd"))]
 
 
 if __name__ == "__main__":

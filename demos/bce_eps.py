@@ -12,14 +12,15 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.plots import plot_bce_eps
+from tinygrad_edu.plots import plot_bce_eps, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "BCE: the eps inside the log"
+TITLE = text("en", "demo.bce_eps.title")
 EPS = (1e-4, 1e-8, 1e-12)
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     print("target y = 1, prediction p = 0 (confidently wrong):")
     print(f"{'eps':>8} {'loss = -ln(eps)':>16} {'dL/dp = -1/eps':>15}")
     for eps in EPS:
@@ -36,14 +37,8 @@ def run(out: Path) -> list[Picture]:
         print(f"{eps:>8.0e} {-math.log1p(eps):>16.3g}")
     print("eps = 1e-16 is below the spacing of floats near 1 (2.2e-16): 1.0 + 1e-16 == 1.0 is",
           1.0 + 1e-16 == 1.0)
-    fig = plot_bce_eps(EPS)
-    return [save_picture(
-        fig, out, "bce_eps", "Binary cross-entropy with ε inside the log",
-        "Left: target 1 and a prediction p going to 0; right: target 0 and p going to 1 — both confidently "
-        "wrong. Top: the loss; bottom: |dL/dp| from backward(), both on log axes. The dashed line is the "
-        "exact loss without ε, which grows without bound (ln 0 = −∞). Each ε caps the loss at −ln ε "
-        "(9.2, 18.4, 27.6) and the gradient at 1/ε (1e4, 1e8, 1e12): a small ε keeps the loss exact "
-        "down to tiny p, but lets one saturated wrong prediction produce a huge gradient step.")]
+    fig = plot_bce_eps(EPS, lang=lang)
+    return [save_picture(fig, out, "bce_eps", *plot_texts(lang).picture("bce_eps"))]
 
 
 if __name__ == "__main__":

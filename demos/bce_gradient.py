@@ -14,13 +14,14 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.plots import plot_bce_logit_gradient
+from tinygrad_edu.plots import plot_bce_logit_gradient, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "Sigmoid + BCE: dL/dz = ŷ − y"
+TITLE = text("en", "demo.bce_gradient.title")
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     print(f"{'z':>5} {'y':>3} {'y_hat':>8} {'y_hat - y':>10} {'graph dL/dz':>12} {'fused dL/dz':>12}")
     worst = 0.0
     for z in (-3.0, -0.5, 0.0, 1.0, 4.0):
@@ -37,14 +38,8 @@ def run(out: Path) -> list[Picture]:
             print(f"{z:>5.1f} {y:>3.0f} {y_hat.data:>8.4f} {expected:>10.4f} {zv.grad:>12.4f} "
                   f"{zf.grad:>12.4f}")
     print(f"largest difference from y_hat - y: {worst:.2e}")
-    fig = plot_bce_logit_gradient()
-    return [save_picture(
-        fig, out, "bce_gradient", "Sigmoid output + BCE: dL/dz = ŷ − y",
-        "Circles: dL/dz computed by backward() through the graph −[y·log σ(z) + (1 − y)·log(1 − σ(z))]; "
-        "lines: the formula ŷ − y. They coincide: the sigmoid's derivative ŷ(1 − ŷ) cancels the "
-        "denominators of the binary cross-entropy (二分类交叉熵) derivative. The gradient is the error "
-        "itself: near 0 when the prediction is right, near ±1 when it is confidently wrong, and it never "
-        "vanishes for a wrong answer — unlike sigmoid + MSE.")]
+    fig = plot_bce_logit_gradient(lang=lang)
+    return [save_picture(fig, out, "bce_gradient", *plot_texts(lang).picture("bce_gradient"))]
 
 
 if __name__ == "__main__":

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 from tinygrad_edu import viz
+from tinygrad_edu.plots import plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main
 
-TITLE = "The chain rule of a sigmoid neuron, drawn"
+TITLE = text("en", "demo.chain_rule_graph.title")
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     x = tg.Value(1.0, label="x")
     w = tg.Value(2.0, label="w")
     b = tg.Value(0.0, label="b")
@@ -36,12 +38,7 @@ def run(out: Path) -> list[Picture]:
     for suffix in ("png", "svg"):
         path = viz.render_graph(y, out / f"sigmoid_neuron_graph.{suffix}")
         print(f"  wrote {path.name}")
-    return [Picture(
-        "sigmoid_neuron_graph", "The chain rule of y = σ(w·x + b), drawn after backward()",
-        "Boxes are Values (label, data, grad); small nodes are ops; each edge carries the local derivative "
-        "∂out/∂in at this point, read from the ops registry. Multiply along a path from y back to a leaf and "
-        "you get its gradient: dy/dw = σ'(z)·x = 0.105 × 1 = 0.105. This is back-propagation "
-        "(误差反向传播): the gradient of the output flows back through each edge.")]
+    return [Picture("sigmoid_neuron_graph", *plot_texts(lang).picture("sigmoid_neuron_graph"))]
 
 
 if __name__ == "__main__":

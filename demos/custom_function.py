@@ -18,13 +18,15 @@ differences (and would catch a wrong one).
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import tinygrad_edu as tg
-from tinygrad_edu.plots import new_figure
+from tinygrad_edu.plots import new_figure, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "A custom Function with a hand-written backward"
+TITLE = text("en", "demo.custom_function.title")
 
 
 class Softplus(tg.Function):
@@ -58,7 +60,15 @@ def softplus_naive(x: tg.Value) -> tg.Value:
     return (x.exp() + 1.0).log()
 
 
-def run(out: Path) -> list[Picture]:
+def naive_value(x: float) -> float:
+    """The naive graph's value at ``x``: inf where e^x overflows (whether the engine raises or gives inf)."""
+    try:
+        return softplus_naive(tg.Value(x)).data
+    except tg.NumericOverflowError:
+        return math.inf
+
+
+def run(out: Path, lang: str = "en") -> list[Picture]:
     print(f"{'x':>7} {'Softplus.apply':>15} {'grad (sigma)':>13} {'naive log(1+e^x)':>17}")
     for x in (-30.0, -2.0, 0.0, 2.0, 30.0, 800.0):
         v = tg.Value(x)
@@ -77,45 +87,61 @@ def run(out: Path) -> list[Picture]:
     q.backward()
     print(f"round(4w) at w = 0.3: forward {q.data}, dq/dw = {w.grad} (true derivative: 0)")
 
-    fig = new_figure(11.0, 4.5)
-    left, right = fig.subplots(1, 2)
-    xs = [-6.0 + 12.0 * i / 240 for i in range(241)]
-    ys, ds = [], []
-    for x in xs:
-        v = tg.Value(x)
-        y = Softplus.apply(v)
-        y.backward()
-        ys.append(y.data)
-        ds.append(v.grad)
-    left.plot(xs, ys, lw=2, label="Softplus.apply(x)")
-    left.plot(xs, ds, lw=2, ls="--", color="#d62728", label="its hand-written backward: σ(x)")
-    left.plot(xs[::12], [softplus_naive(tg.Value(x)).data for x in xs[::12]], "o", mfc="none",
-              color="0.3", label="naive ln(1 + eˣ) (overflows for x > 709)")
-    left.set_title("Stable softplus as a Function")
-    left.set_xlabel("x")
-    left.grid(alpha=0.3)
-    left.legend(fontsize=8)
-    qs, gs = [], []
-    for x in xs:
-        v = tg.Value(x / 2.0)
-        y = RoundSTE.apply(v)
-        y.backward()
-        qs.append(y.data)
-        gs.append(v.grad)
-    half = [x / 2.0 for x in xs]
-    right.plot(half, qs, lw=2, drawstyle="steps-mid", label="forward: round(x)")
-    right.plot(half, gs, lw=2, ls="--", color="#d62728", label="backward: 1 (straight-through)")
-    right.plot(half, [0.0] * len(half), lw=1, color="0.5", label="true derivative of round: 0")
-    right.set_title("Straight-through estimator for round")
-    right.set_xlabel("x")
-    right.grid(alpha=0.3)
-    right.legend(fontsize=8)
-    return [save_picture(
-        fig, out, "custom_function", "Custom Functions: a stable softplus and a straight-through round",
-        "Left: a Function whose forward is written in a stable form and whose backward σ(x) is written "
-        "by hand; the naive graph ln(1 + eˣ) agrees where it works but overflows beyond x = 709. "
-        "Right: round(x) has derivative 0 almost everywhere, so gradients would stop there; a Function "
-        "can declare a different backward (here 1, the straight-through estimator) on purpose.")]
+    t = plot_texts(lang)
+    with t.fonts():
+        fig = new_figure(14.0, 4.6)
+        shape, edge, right = fig.subplots(1, 3)
+        xs = [-6.0 + 12.0 * i / 240 for i in range(241)]
+        ys, ds = [], []
+        for x in xs:
+            v = tg.Value(x)
+            y = Softplus.apply(v)
+            y.backward()
+            ys.append(y.data)
+            ds.append(v.grad)
+        shape.plot(xs, ys, lw=2, label=t("cf.stable"))
+        shape.plot(xs, ds, lw=2, ls="--", color="#d62728", label=t("cf.backward"))
+        shape.plot(xs[::12], [softplus_naive(tg.Value(x)).data for x in xs[::12]], "o", mfc="none",
+                   color="0.3", label=t("cf.naive_agrees"))
+        shape.set_title(t("cf.shape_title"))
+        shape.set_xlabel("x")
+        shape.set_ylabel(t("cf.value_ylabel"))
+        shape.grid(alpha=0.3)
+        shape.legend(fontsize=8)
+        limit = math.log(sys.float_info.max)  # 709.78: e^x overflows a double beyond it
+        far = [690.0 + 40.0 * i / 80 for i in range(81)]
+        edge.plot(far, [Softplus.apply(tg.Value(x)).data for x in far], lw=2, label=t("cf.stable"))
+        naive = [(x, naive_value(x)) for x in far[::4]]
+        ok = [(x, v) for x, v in naive if math.isfinite(v)]
+        bad = [x for x, v in naive if not math.isfinite(v)]
+        edge.plot([x for x, _ in ok], [v for _, v in ok], "o", mfc="none", color="0.3",
+                  label=t("cf.naive_ok"))
+        edge.plot(bad, bad, "x", color="#d62728", ms=8, mew=2, label=t("cf.naive_bad", n=len(bad)))
+        edge.axvline(limit, color="#d62728", lw=1, ls=":")
+        edge.annotate(t("cf.limit", limit=f"{limit:.2f}"), (limit, 695.0), xytext=(4, 0),
+                      textcoords="offset points", fontsize=8, color="#d62728")
+        edge.set_title(t("cf.edge_title"))
+        edge.set_xlabel("x")
+        edge.set_ylabel(t("cf.softplus_ylabel"))
+        edge.grid(alpha=0.3)
+        edge.legend(fontsize=8, loc="upper left")
+        qs, gs = [], []
+        for x in xs:
+            v = tg.Value(x / 2.0)
+            y = RoundSTE.apply(v)
+            y.backward()
+            qs.append(y.data)
+            gs.append(v.grad)
+        half = [x / 2.0 for x in xs]
+        right.plot(half, qs, lw=2, drawstyle="steps-mid", label=t("cf.round"))
+        right.plot(half, gs, lw=2, ls="--", color="#d62728", label=t("cf.ste"))
+        right.plot(half, [0.0] * len(half), lw=1, color="0.5", label=t("cf.true"))
+        right.set_title(t("cf.ste_title"))
+        right.set_xlabel("x")
+        right.set_ylabel(t("cf.round_ylabel"))
+        right.grid(alpha=0.3)
+        right.legend(fontsize=8)
+    return [save_picture(fig, out, "custom_function", *t.picture("custom_function"))]
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinygrad_edu.plots import gradient_flow, plot_gradient_flow
+from tinygrad_edu.plots import gradient_flow, plot_gradient_flow, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "Gradient flow: vanishing gradients and initialisation"
+TITLE = text("en", "demo.gradient_flow.title")
+INITS = ("uniform", "xavier", "he")
 DEPTH, WIDTH = 10, 16
 
 
@@ -25,7 +27,7 @@ def _report(name: str, means: list[float]) -> None:
     print(f"{name:<15} {cells}   first/last = {ratio:.1e}")
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     print(f"mean |grad| per layer, layer 1 (input side) ... layer {DEPTH + 1} (output):")
     by_activation = {a: gradient_flow(a, "xavier", depth=DEPTH, width=WIDTH)
                      for a in ("sigmoid", "tanh", "relu")}
@@ -34,31 +36,21 @@ def run(out: Path) -> list[Picture]:
     sig = by_activation["sigmoid"]
     print(f"sigmoid: 5 layers back from the last hidden layer the gradient is "
           f"{sig[DEPTH - 1] / sig[DEPTH - 6]:.0f}x smaller")
-    by_init = {}
+    t = plot_texts(lang)
+    by_init: dict[str, dict[str, list[float]]] = {}
     for act in ("tanh", "relu"):
-        by_init[act] = {f"{init} init": gradient_flow(act, init, depth=DEPTH, width=WIDTH)
-                        for init in ("uniform", "xavier", "he")}
-        for name, means in by_init[act].items():
-            _report(f"{act}, {name.split()[0]}", means)
-    depth_fig = plot_gradient_flow(by_activation,
-                                   titles=[f"{DEPTH} hidden layers of {WIDTH}, Xavier init"])
+        by_init[act] = {}
+        for init in INITS:
+            means = gradient_flow(act, init, depth=DEPTH, width=WIDTH)
+            _report(f"{act}, {init}", means)
+            by_init[act][t(f"flow.init_{init}")] = means
+    depth_fig = plot_gradient_flow(by_activation, titles=[t("flow.depth_panel", depth=DEPTH, width=WIDTH)],
+                                   lang=lang)
     init_fig = plot_gradient_flow([by_init["tanh"], by_init["relu"]],
-                                  titles=["tanh net: uniform(−1, 1) vs Xavier vs He",
-                                          "relu net: uniform(−1, 1) vs Xavier vs He"])
-    return [
-        save_picture(depth_fig, out, "gradient_flow_depth", "Vanishing gradients in a deep sigmoid net",
-                     "Mean |gradient| of each layer's parameters after one backward pass, input layer on the "
-                     "left, log scale. Going back from the output, every sigmoid layer multiplies the "
-                     "gradient by σ'(z) <= 0.25: the first layers of the sigmoid net get thousands of times "
-                     "less gradient than the last ones and barely learn (梯度消失, vanishing gradient). "
-                     "tanh (f'(0) = 1) and relu (f' = 1 where active) keep it roughly level."),
-        save_picture(init_fig, out, "gradient_flow_init", "The initialisation decides the gradient's size",
-                     "The same deep nets with three weight initialisations. micrograd's uniform(−1, 1) "
-                     "gives weights too large for 16 inputs: in the relu net the activations grow layer "
-                     "after layer and the gradients reach about 1e3 — an exploding rather than a vanishing "
-                     "gradient. Xavier (bound √(6/(n_in + n_out)), made for tanh) and He (bound √(6/n_in), "
-                     "made for relu) keep the gradient at a similar size in every layer."),
-    ]
+                                  titles=[t("flow.init_panel", act=act) for act in ("tanh", "relu")],
+                                  lang=lang)
+    return [save_picture(depth_fig, out, "gradient_flow_depth", *t.picture("gradient_flow_depth")),
+            save_picture(init_fig, out, "gradient_flow_init", *t.picture("gradient_flow_init"))]
 
 
 if __name__ == "__main__":

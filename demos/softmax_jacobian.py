@@ -12,14 +12,15 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.plots import plot_softmax_jacobian, softmax_jacobian
+from tinygrad_edu.plots import plot_softmax_jacobian, plot_texts, softmax_jacobian
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "Softmax and its Jacobian"
+TITLE = text("en", "demo.softmax_jacobian.title")
 XS = (0.7066, 0.4845, 0.3603)
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     a = [tg.Value(x, label=f"a{i}") for i, x in enumerate(XS)]
     p = F.softmax(a)
     print("a          =", [round(x, 4) for x in XS])
@@ -33,12 +34,8 @@ def run(out: Path) -> list[Picture]:
     print("p[1].backward() fills a.grad with row 1:", [round(v.grad, 4) for v in a])
     big = F.softmax([1000.0, 0.0])
     print("softmax([1000, 0]) =", [v.data for v in big], "(stable: the max is subtracted first)")
-    fig = plot_softmax_jacobian(XS)
-    return [save_picture(
-        fig, out, "softmax_jacobian", "The softmax Jacobian ∂s_i/∂x_j",
-        "Each cell is ∂s_i/∂x_j computed by backward() for the notes' input a = (0.7066, 0.4845, 0.3603). "
-        "Raising one input raises its own probability (diagonal s_i(1 − s_i) > 0) and lowers all the others "
-        "(off-diagonal −s_i·s_j < 0); each row sums to 0 because the probabilities always sum to 1.")]
+    fig = plot_softmax_jacobian(XS, lang=lang)
+    return [save_picture(fig, out, "softmax_jacobian", *plot_texts(lang).picture("softmax_jacobian"))]
 
 
 if __name__ == "__main__":

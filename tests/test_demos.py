@@ -2,7 +2,9 @@
 
 One module fixture runs the whole tour with ``jobs=2``: each demo in a fresh
 interpreter, two at a time.  The tests then read what each demo printed and
-wrote.  Expected numbers are hand-derived (see each test).
+wrote.  Expected numbers are hand-derived (see each test).  A second fixture
+runs the tour in this process with ``lang="zh"``, keeping every figure, to
+check that each has a title and axis labels and is drawn in Chinese.
 """
 
 from __future__ import annotations
@@ -24,11 +26,34 @@ EXPECTED = {"activations", "activation_loss", "bce_gradient", "bce_eps", "softma
             "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons"}
 
 
+ORDERED = [name for name in tour.DEMO_ORDER if name in EXPECTED]
+
+
 @pytest.fixture(scope="module")
 def tour_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("tour")
-    results = tour.run(out, jobs=2, progress=False)
+    results = tour.run(out, demos=ORDERED, jobs=2, progress=False)
     return out, {r.name: r for r in results}
+
+
+@pytest.fixture(scope="module")
+def zh_tour(tmp_path_factory):
+    """The tour in Chinese, in this process, with every figure the demos saved."""
+    import warnings
+
+    out = tmp_path_factory.mktemp("tour_zh")
+    figures = {}
+    real = tour.save_picture
+
+    def keep(fig, out_dir, name, title, caption):
+        figures[name] = fig
+        return real(fig, out_dir, name, title, caption)
+
+    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mp.setattr(tour, "save_picture", keep)  # the demos import it when the tour loads them
+        results = tour.run(out, demos=ORDERED, progress=False, lang="zh")
+    return out, {r.name: r for r in results}, figures, [str(w.message) for w in caught]
 
 
 def _output(tour_run, name):
@@ -39,7 +64,8 @@ def _output(tour_run, name):
 
 
 def test_every_demo_script_is_in_the_tour():
-    assert {p.stem for p in DEMOS_DIR.glob("*.py") if not p.name.startswith("_")} == EXPECTED
+    assert {p.stem for p in DEMOS_DIR.glob("*.py") if not p.name.startswith("_")} >= EXPECTED
+    assert set(tour.DEMO_ORDER) >= EXPECTED
     order = [p.stem for p in tour.find_demos(DEMOS_DIR)]
     assert order[:3] == ["activations", "activation_loss", "bce_gradient"]
 
@@ -65,6 +91,9 @@ def test_activations_numbers(tour_run):
                      r"\[-6\.000, -2\.887\], \[2\.887, 6\.000\]", text)
     assert re.search(r"tanh\s+0\.0000\s+1\.0000\s+1\.0000\s+\[-6\.000, -2\.178\]", text)  # atanh(√0.95)
     assert re.search(r"relu\s+0\.0000\s+0\.0000\s+1\.0000\s+\[-6\.000, 0\.000\]", text)
+    # leaky relu with slope 0.1: its derivative never drops below 0.05; silu saturates on the left only
+    assert re.search(r"leaky_relu\s+0\.0000\s+0\.1000\s+1\.0000\s+nowhere", text)  # f'(0) = slope
+    assert re.search(r"silu\s+0\.0000\s+0\.5000\s+1\.0998\s+\[-6\.000, -4\.0\d\d\]$", text, re.M)
 
 
 def test_activation_loss_numbers(tour_run):
@@ -123,7 +152,8 @@ def test_chain_rule_graph_numbers(tour_run):
 
 def test_custom_function_numbers(tour_run):
     text = _output(tour_run, "custom_function")
-    assert re.search(r"800\s+800\s+1\s+NumericOverflowError", text)  # softplus(800) ≈ 800, σ(800) = 1
+    # softplus(800) ≈ 800, σ(800) = 1; the naive graph overflows (an error, or inf under IEEE rules)
+    assert re.search(r"800\s+800\s+1\s+(NumericOverflowError|inf)", text)
     assert "gradcheck(Softplus) at -3, 0.5, 4: True" in text
     assert "dq/dw = 4.0 (true derivative: 0)" in text  # straight-through: d(4w)/dw = 4
 
@@ -156,7 +186,7 @@ def test_gallery_links_every_picture_and_works_offline(tour_run):
         for pic in r.pictures:
             assert f'<img src="{pic.name}.png"' in page
     summary = (out / "summary.txt").read_text(encoding="utf-8")
-    assert "11 demos" in summary and "all succeeded" in summary
+    assert f"{len(ORDERED)} demos" in summary and "all succeeded" in summary
 
 
 def test_a_demo_runs_alone_from_the_command_line(tmp_path):
@@ -165,3 +195,38 @@ def test_a_demo_runs_alone_from_the_command_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "tg.grad(L, [w])  -> dL/dw = 2.0" in proc.stdout
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["autograd_grad.png", "autograd_grad.svg"]
+
+
+# ------------------------------------------------------------------ the tour in Chinese
+def test_every_figure_has_a_title_and_axis_labels(zh_tour):
+    _, results, figures, _ = zh_tour
+    assert all(r.error is None for r in results.values()), [r.error for r in results.values() if r.error]
+    drawn = {pic.name for r in results.values() for pic in r.pictures} - {"sigmoid_neuron_graph"}  # graphviz
+    assert set(figures) == drawn
+    for name, fig in figures.items():
+        plots_ = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+        assert plots_, name
+        assert fig.get_suptitle() or all(ax.get_title() for ax in plots_), f"{name}: no title"
+        for ax in plots_:
+            shared = ax.get_shared_x_axes().get_siblings(ax)  # a column sharing x is labelled once, below
+            assert any(a.get_xlabel().strip() for a in shared), f"{name}: a panel without an x-axis label"
+            assert ax.get_ylabel().strip(), f"{name}: a panel without a y-axis label"
+
+
+def test_the_chinese_gallery_uses_the_notes_terms_and_a_cjk_font(zh_tour):
+    out, results, figures, caught = zh_tour
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "<h1>tinygrad_edu：导览图集</h1>" in page
+    for term in ("激活函数", "死亡ReLU", "二分类交叉熵", "误差反向传播", "梯度下降", "梯度消失"):
+        assert term in page, term
+    assert "激活函数及其导数" in page  # a demo's title
+    assert "--lang zh" in page
+    fonts = {tuple(t.get_fontproperties().get_family()) for fig in figures.values()
+             for t in fig.findobj(__import__("matplotlib").text.Text) if t.get_text()}
+    from tinygrad_edu.plots.fonts import find_cjk_font
+
+    assert (find_cjk_font(), "DejaVu Sans") in fonts
+    assert not [m for m in caught if "missing from font" in m], caught[:3]
+    for r in results.values():
+        for pic in r.pictures:
+            assert (out / f"{pic.name}.png").stat().st_size > 5_000

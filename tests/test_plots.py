@@ -25,11 +25,13 @@ from tinygrad_edu import plots
 from tinygrad_edu.plots import activations as act_mod
 
 
-def _line(ax, label):
+def _line(ax, key):
+    """The data of the line whose gid (or, failing that, label) is ``key``."""
     for line in ax.get_lines():
-        if line.get_label() == label:
+        if key in (line.get_gid(), line.get_label()):
             return [float(v) for v in line.get_xdata()], [float(v) for v in line.get_ydata()]
-    raise AssertionError(f"no line labelled {label!r}; have {[ln.get_label() for ln in ax.get_lines()]}")
+    have = [(ln.get_gid(), ln.get_label()) for ln in ax.get_lines()]
+    raise AssertionError(f"no line with gid or label {key!r}; have {have}")
 
 
 def _spans(ax, name):
@@ -48,7 +50,7 @@ FORWARDS = {  # plain-float forwards, written independently of the engine
     "sigmoid": lambda x: 1.0 / (1.0 + math.exp(-x)),
     "tanh": math.tanh,
     "relu": lambda x: max(0.0, x),
-    "leaky_relu": lambda x: x if x > 0 else 0.01 * x,
+    "leaky_relu": lambda x: x if x > 0 else 0.1 * x,  # the notes' slope, as drawn
     "silu": lambda x: x / (1.0 + math.exp(-x)),
     "gelu": lambda x: 0.5 * x * (1.0 + math.erf(x / math.sqrt(2.0))),
 }
@@ -64,12 +66,12 @@ def test_plotted_derivative_is_the_engine_grad(activation_figure):
     axes = activation_figure.axes
     assert len(axes) == len(FORWARDS)
     for ax, name in zip(axes, FORWARDS):
-        xs, dys = _line(ax, "f'(x) engine")
-        _, ys = _line(ax, "f(x)")
+        xs, dys = _line(ax, f"derivative:{name}")
+        _, ys = _line(ax, f"function:{name}")
         assert len(xs) == 121
         for x, y, d in list(zip(xs, ys, dys))[::7]:
             v = tg.Value(x)
-            out = getattr(v, name)()
+            out = v.leaky_relu(0.1) if name == "leaky_relu" else getattr(v, name)()
             out.backward()
             assert d == v.grad  # the very number backward() gives
             assert y == pytest.approx(FORWARDS[name](x), abs=1e-12)
@@ -90,24 +92,47 @@ def test_shaded_spans_match_hand_derived_thresholds(activation_figure):
     got = _spans(by_name["tanh"], "tanh")
     expected = [pytest.approx(v, abs=1e-9) for v in (-6, -xt, xt, 6)]
     assert expected == [got[0][0], got[0][1], got[1][0], got[1][1]]
-    # relu and leaky relu (slope 0.01 < 0.05): the whole left half
-    for name in ("relu", "leaky_relu"):
+    # relu: the whole left half (f' = 0: the dead ReLU region)
+    (span,) = _spans(by_name["relu"], "relu")
+    assert span[0] == -6 and span[1] == pytest.approx(0.0, abs=1e-9)
+    # leaky relu with the notes' slope 0.1 > 0.05: the gradient never vanishes
+    assert _spans(by_name["leaky_relu"], "leaky_relu") == []
+    # silu and gelu: the far left tail only; not the dips of |f'| at their minima, where f' crosses 0
+    for name, minimum in (("silu", -1.2785), ("gelu", -0.7518)):
+        assert abs(_central(FORWARDS[name], minimum)) < 1e-3  # it is a stationary point
         (span,) = _spans(by_name[name], name)
-        assert span[0] == -6 and span[1] == pytest.approx(0.0, abs=1e-9)
+        assert span[0] == -6 and span[1] < minimum - 1.0
 
 
-def test_shaded_spans_hold_exactly_the_small_derivatives(activation_figure):
+def _saturated_mask(name, thr=0.05, lo=-110.0, hi=110.0, step=0.01):
+    """For points z_k = lo + k·step: whether |f'| < thr at z_k and everywhere beyond it, on either side."""
+    zs = [lo + k * step for k in range(round((hi - lo) / step) + 1)]
+    small = [abs(_central(FORWARDS[name], z)) < thr if abs(z) > 1e-3 else False for z in zs]
+    left, right = [False] * len(zs), [False] * len(zs)
+    run = True
+    for k, flag in enumerate(small):
+        run = run and flag
+        left[k] = run
+    run = True
+    for k in range(len(zs) - 1, -1, -1):
+        run = run and small[k]
+        right[k] = run
+    return lambda x: (lambda k: left[k] or right[k])(round((x - lo) / step))
+
+
+def test_shaded_spans_hold_exactly_the_saturated_derivatives(activation_figure):
     for ax, name in zip(activation_figure.axes, FORWARDS):
         spans = _spans(ax, name)
+        saturated = _saturated_mask(name)
         for k in range(241):
             x = -6 + 12 * k / 240 + 1e-4  # off the grid of the plot
             if abs(x) < 1e-3 or x > 6:
                 continue
             slope = _central(FORWARDS[name], x)
-            if abs(abs(slope) - 0.05) < 1e-4:
+            if abs(abs(slope) - 0.05) < 1e-3:
                 continue  # too close to a span's end to tell
             inside = any(a <= x <= b for a, b in spans)
-            assert inside == (abs(slope) < 0.05), (name, x, slope, spans)
+            assert inside == saturated(x), (name, x, slope, spans)
 
 
 @given(name=st.sampled_from(sorted(FORWARDS)),
@@ -122,7 +147,7 @@ def test_no_shading_and_bad_arguments():
     fig = plots.plot_activations(["tanh"], shade_vanishing=None, derivatives=False, n=11)
     (ax,) = fig.axes
     assert not ax.patches
-    assert [ln.get_label() for ln in ax.get_lines() if not ln.get_label().startswith("_")] == ["f(x)"]
+    assert [ln.get_gid() for ln in ax.get_lines() if not ln.get_label().startswith("_")] == ["function:tanh"]
     with pytest.raises(ValueError, match=r"unknown activation 'swish'.*sigmoid"):
         plots.plot_activations(["swish"])
     with pytest.raises(TypeError, match="sequence of activation names"):
@@ -163,13 +188,13 @@ def test_activation_loss_experiment_final_losses():
 def test_activation_loss_figure_draws_the_runs():
     runs = plots.activation_loss_experiment()
     fig = plots.plot_activation_loss_experiment(runs)
-    top = [ax for ax in fig.axes if ax.get_ylabel() == "loss L"]
+    top = fig.axes[:3]  # the first row: one loss panel per run
     assert [ax.get_title() for ax in top] == ["sigmoid + BCE", "tanh + MSE", "relu + MSE"]
     for ax, run in zip(top, runs):
-        xs, ys = _line(ax, run.title)
+        xs, ys = _line(ax, f"loss:{run.title}")
         assert xs == list(range(31)) and ys == list(run.losses)
     texts = " ".join(t.get_text() for ax in top for t in ax.texts)
-    assert "dead neuron" in texts
+    assert "stuck: dL/dw = 0 (dead ReLU)" in texts
 
 
 def test_neuron_loss_errors():
@@ -187,20 +212,21 @@ def test_neuron_loss_errors():
 def test_bce_eps_figure_data():
     eps = (1e-4, 1e-8, 1e-12)
     fig = plots.plot_bce_eps(eps, n=31)
-    loss_left, loss_right, grad_left, grad_right = fig.axes[0], fig.axes[1], fig.axes[2], fig.axes[3]
-    for e in eps:
-        d, loss = _line(loss_left, f"eps={e:g}")  # y = 1, p = d
-        _, grad = _line(grad_left, f"eps={e:g}")
+    loss_ax, grad_ax = fig.axes  # one column: y = 0 near p = 1 is its mirror image, said in the title
+    assert "1 − p" in fig.get_suptitle()
+    for e, name in zip(eps, ("1e-4", "1e-8", "1e-12")):
+        d, loss = _line(loss_ax, f"ε = {name}")  # y = 1, p = d
+        _, grad = _line(grad_ax, f"ε = {name}")
         for p, lo, g in zip(d, loss, grad):
             assert lo == pytest.approx(-math.log(p + e), rel=1e-12)
             assert g == pytest.approx(1.0 / (p + e), rel=1e-9)
-        d, loss = _line(loss_right, f"eps={e:g}")  # y = 0, p = 1 − d
-        for dist, lo in zip(d, loss):
-            assert lo == pytest.approx(-math.log(1.0 - (1.0 - dist) + e), rel=1e-9)
-        _, grad = _line(grad_right, f"eps={e:g}")
         assert max(grad) == pytest.approx(1.0 / e, rel=1e-3)  # capped at 1/ε at the wrong end
-    notes = loss_left.texts[0].get_text()
-    assert "L = 18.4" in notes and "dL/dp = -1e+08" in notes  # −ln 1e-8 = 18.42, −1/ε
+    (legend,) = fig.legends  # one legend for both panels, the same spelling of ε everywhere
+    assert [t.get_text() for t in legend.get_texts()] == ["no ε (exact −ln p)", "ε = 1e-4", "ε = 1e-8",
+                                                          "ε = 1e-12"]
+    notes = loss_ax.texts[0].get_text()
+    assert "ε = 1e-8:  L = 18.4" in notes and "dL/dp = -1e+08" in notes  # −ln 1e-8 = 18.42, −1/ε
+    assert "eps=" not in notes
     with pytest.raises(ValueError, match="positive numbers"):
         plots.plot_bce_eps((0.0,))
 
@@ -209,7 +235,7 @@ def test_bce_logit_gradient_is_prediction_minus_target():
     fig = plots.plot_bce_logit_gradient((-5, 5), n=21)
     (ax,) = fig.axes
     for y in (0.0, 1.0):
-        zs, grads = _line(ax, f"engine dL/dz, y={y:g}")
+        zs, grads = _line(ax, f"engine:{y:g}")
         assert len(zs) == 21
         for z, g in zip(zs, grads):
             assert g == pytest.approx(1.0 / (1.0 + math.exp(-z)) - y, abs=1e-12)
@@ -231,6 +257,11 @@ def test_softmax_jacobian_heatmap_matches_formula():
     assert [round(v, 4) for v in jac[1]] == [-0.1273, 0.2173, -0.0900]  # the notes' d p[1] / d a
     cells = sorted(t.get_text() for t in fig.axes[0].texts)
     assert "0.2173" in cells and len(cells) == 9
+    ax, bar = fig.axes  # the input is a (as in the notes) on the axis, with its values
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a₀ = 0.7066", "a₁ = 0.4845", "a₂ = 0.3603"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["s₀ = 0.399", "s₁ = 0.319", "s₂ = 0.282"]
+    assert ax.get_xlabel() == "input aⱼ" and "sᵢ(δᵢⱼ − sⱼ)" in ax.get_title()
+    assert bar.get_ylabel() == "∂sᵢ/∂aⱼ"  # the colour bar says what its colours are
     with pytest.raises(ValueError, match="at least 2 finite numbers"):
         plots.softmax_jacobian([1.0])
 
@@ -291,9 +322,11 @@ def test_plot_training_draws_the_history():
     history = {"loss": [0.9, 0.5, 0.2], "accuracy": [0.5, 0.75, 1.0]}
     fig = plots.plot_training(history)
     loss_ax, acc_ax = fig.axes
-    assert _line(loss_ax, "loss (last 0.2)") == ([1.0, 2.0, 3.0], [0.9, 0.5, 0.2])
-    assert _line(acc_ax, "accuracy (last 1)")[1] == [0.5, 0.75, 1.0]
-    assert loss_ax.get_xlabel() == "epoch" and acc_ax.get_ylabel() == "accuracy"
+    assert _line(loss_ax, "loss") == ([1.0, 2.0, 3.0], [0.9, 0.5, 0.2])
+    assert _line(acc_ax, "accuracy")[1] == [0.5, 0.75, 1.0]
+    labels = [ln.get_label() for ax in fig.axes for ln in ax.get_lines()]
+    assert labels == ["loss (final 0.2)", "accuracy (final 100.0%)"]
+    assert loss_ax.get_xlabel() == "epoch" and "accuracy" in acc_ax.get_title()
     with pytest.raises(ValueError, match="history mapping"):
         plots.plot_training({})
     with pytest.raises(ValueError, match=r"history\['loss'\] must be a non-empty list"):
@@ -310,7 +343,7 @@ def test_decision_boundary_of_a_hand_made_linear_model():
     assert outputs[2][3] == pytest.approx(1.5 + 0.5 - 1.0)
     fig = plots.plot_decision_boundary(model, X, y, resolution=5, margin=0.0)
     (ax,) = fig.axes
-    assert "accuracy 75.0%" in ax.get_title()
+    assert ax.get_title() == "Decision boundary  (accuracy on these points 75.0%)"
     scatter = {c.get_label(): c.get_offsets().tolist() for c in ax.collections if c.get_label()[0] != "_"}
     assert scatter["class 0"] == [[0.0, 0.0]]
     assert scatter["class 1"] == [[2.0, 1.0], [0.2, 0.3], [1.0, 1.0]]
@@ -323,8 +356,28 @@ def test_decision_boundary_of_a_hand_made_linear_model():
 
 def test_decision_boundary_of_a_vector_output_uses_argmax():
     model = lambda p: [tg.Value(-p[0]), tg.Value(p[0])]
-    fig = plots.plot_decision_boundary(model, [[-1.0, 0.0], [1.0, 0.0]], [0, 1], resolution=4)
-    assert "accuracy 100.0%" in fig.axes[0].get_title()
+    fig = plots.plot_decision_boundary(model, [[-1.0, 0.0], [1.0, 0.0]], [0, 1], resolution=4, split="train")
+    assert "training accuracy 100.0%" in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match='split must be "train", "test" or None'):
+        plots.plot_decision_boundary(model, [[-1.0, 0.0]], [0], split="validation")
+
+
+def test_three_classes_get_regions_without_a_band_of_the_third_along_a_border():
+    # class 0 left of x1 = 0, class 2 right of it, class 1 only in the top band x2 > 1.5.
+    # Contouring the labels 0, 1, 2 as numbers put a thin strip of class 1 along x1 = 0.
+    def model(p):
+        x1, x2 = p
+        return [tg.Value(1.0 if x1 < 0 and x2 <= 1.5 else 0.0), tg.Value(1.0 if x2 > 1.5 else 0.0),
+                tg.Value(1.0 if x1 >= 0 and x2 <= 1.5 else 0.0)]
+    X = [[-1.0, -1.0], [1.0, -1.0], [0.0, 2.0]]
+    fig = plots.plot_decision_boundary(model, X, [0, 2, 1], resolution=41, margin=0.0)
+    (ax,) = fig.axes
+    regions = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("region:")}
+    assert sorted(regions) == ["region:0", "region:1", "region:2"]
+    ys_of_class_1 = [y for path in regions["region:1"].get_paths() for _, y in path.vertices]
+    assert min(ys_of_class_1) > 1.3  # class 1's region stays in its band: nothing along x1 = 0
+    xs_of_class_0 = [x for path in regions["region:0"].get_paths() for x, _ in path.vertices]
+    assert max(xs_of_class_0) <= 0.05
 
 
 # ------------------------------------------------------------------ files and windows
@@ -372,7 +425,7 @@ def test_a_figure_displays_as_png_through_ipythons_formatter():
     fig = plots.plot_activations(["relu"], n=11)
     data, _ = DisplayFormatter().format(fig)
     assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
-    assert data["text/plain"].startswith("<PlotFigure size 420x390")
+    assert data["text/plain"].startswith("<PlotFigure size 420x410 with 1 Axes>")
     assert type(fig.canvas).__name__ == "FigureCanvasBase"  # no GUI canvas was attached
 
 
@@ -389,3 +442,145 @@ def test_a_figure_is_an_image_in_a_fresh_kernel_without_magics(monkeypatch):
     assert shown["output_type"] == "execute_result"
     assert shown["data"]["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
     assert nb.cells[2].outputs[0]["data"]["text/plain"] == "False"  # pyplot (windows) never imported
+
+
+# ------------------------------------------------------------------ languages and fonts
+from tinygrad_edu import strings  # noqa: E402
+from tinygrad_edu.plots import fonts  # noqa: E402
+
+PLOT_CALLS = {  # every plots.plot_* function, with small arguments
+    "plot_activations": lambda lang: plots.plot_activations(["sigmoid", "silu"], n=21, lang=lang),
+    "plot_activation_loss_experiment": lambda lang: plots.plot_activation_loss_experiment(steps=3, lang=lang),
+    "plot_bce_eps": lambda lang: plots.plot_bce_eps(n=5, lang=lang),
+    "plot_bce_logit_gradient": lambda lang: plots.plot_bce_logit_gradient(n=5, lang=lang),
+    "plot_softmax_jacobian": lambda lang: plots.plot_softmax_jacobian(lang=lang),
+    "plot_gradient_flow": lambda lang: plots.plot_gradient_flow({"a": [1.0, 0.5]}, lang=lang),
+    "plot_training": lambda lang: plots.plot_training({"loss": [1.0, 0.5], "accuracy": [0.5, 1.0]},
+                                                      lang=lang),
+    "plot_decision_boundary": lambda lang: plots.plot_decision_boundary(
+        lambda p: p[0], [[0.0, 0.0], [1.0, 1.0]], [0, 1], resolution=4, split="train", lang=lang),
+}
+
+
+def _all_text(fig):
+    """Every string drawn on the figure (titles, labels, ticks, legends, annotations)."""
+    import io
+
+    from matplotlib.text import Text
+
+    fig.savefig(io.BytesIO(), format="png")  # make the tick labels
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+def _has_cjk(text):
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_plot_function_is_covered_and_refuses_a_bad_lang():
+    assert {n for n in plots.__all__ if n.startswith("plot_") and n != "plot_texts"} == set(PLOT_CALLS)
+    for _name, call in PLOT_CALLS.items():
+        with pytest.raises(ValueError, match=r'lang must be "en" or "zh", got \'fr\''):
+            call("fr")
+        with pytest.raises(ValueError, match="lang must be"):
+            call(None)
+
+
+def test_the_tables_have_the_same_keys_and_fields_in_every_language():
+    import string
+
+    en, zh = strings.table("en"), strings.table("zh")
+    assert set(en) == set(zh)
+
+    def fields(text):
+        return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
+
+    for key in en:
+        assert fields(en[key]) == fields(zh[key]), key
+        assert not _has_cjk(zh[key]) or _has_cjk(zh[key])  # (any text may be Chinese)
+    # the notes' own terms, in the Chinese table
+    chinese = " ".join(zh.values())
+    for term in ("激活函数", "净活性值", "梯度消失", "死亡ReLU", "二分类交叉熵", "误差反向传播",
+                 "梯度下降", "导数"):
+        assert term in chinese, term
+
+
+def test_zh_figures_are_chinese_and_drawn_with_a_cjk_font_without_missing_glyphs(recwarn):
+    import warnings
+
+    assert fonts.find_cjk_font() is not None, "needs a CJK font (Debian: apt-get install fonts-wqy-microhei)"
+    warnings.simplefilter("always")
+    for name, call in PLOT_CALLS.items():
+        en_fig, zh_fig = call("en"), call("zh")
+        en_text, zh_text = _all_text(en_fig), _all_text(zh_fig)
+        assert not any(_has_cjk(t) for t in en_text), name
+        assert any(_has_cjk(t) for t in zh_text), name
+        from matplotlib.text import Text
+
+        families = {tuple(t.get_fontproperties().get_family()) for t in zh_fig.findobj(Text)
+                    if _has_cjk(t.get_text())}
+        assert families == {(fonts.find_cjk_font(), "DejaVu Sans")}, (name, families)
+        plots.save_figure(zh_fig, __import__("tempfile").mkdtemp(), "zh")  # png and svg
+    messages = [str(w.message) for w in recwarn]
+    missing = [m for m in messages if "missing from font" in m or "Glyph" in m]
+    assert not missing, missing[:3]
+
+
+def test_zh_without_a_cjk_font_warns_once_in_one_line_and_draws_english(monkeypatch):
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "_warned", [])
+    with pytest.warns(fonts.CJKFontWarning) as record:
+        figs = {name: call("zh") for name, call in PLOT_CALLS.items()}
+    assert len(record) == 1  # once, not once per figure
+    message = str(record[0].message)
+    assert "\n" not in message and "apt-get install fonts-wqy-microhei" in message
+    for name, fig in figs.items():
+        text = _all_text(fig)
+        assert not any(_has_cjk(t) for t in text), name  # English labels: no boxes for missing glyphs
+    assert _all_text(figs["plot_activations"]) == _all_text(PLOT_CALLS["plot_activations"]("en"))
+
+
+def test_font_lookup_finds_a_font_installed_after_matplotlibs_cache(monkeypatch):
+    from matplotlib import font_manager
+
+    real = list(font_manager.fontManager.ttflist)
+    cjk = fonts.CJK_FAMILIES
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [f for f in real if f.name not in cjk])
+    monkeypatch.setattr(fonts, "_found", [])
+    assert fonts.find_cjk_font() in cjk  # found again among the system's font files
+
+
+def test_a_figure_keeps_its_font_whatever_the_global_settings_when_drawn():
+    import matplotlib
+
+    fig = plots.plot_bce_eps(n=5, lang="zh")
+    with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
+        png = fig._repr_png_()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert fig._font_family[0] == fonts.find_cjk_font()
+
+
+def test_importing_plots_without_matplotlib_names_the_extra_in_one_line():
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "try:\n    from tinygrad_edu import plots\n"
+            "except ImportError as exc:\n    print(type(exc).__name__, '|', exc)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    line = proc.stdout.strip()
+    assert "\n" not in line and line.startswith("ImportError | ")
+    assert 'pip install "tinygrad_edu[viz]"' in line and "matplotlib" in line
+
+
+def test_save_figure_replaces_a_symlink_instead_of_writing_through_it(tmp_path):
+    target = tmp_path / "precious.png"
+    target.write_bytes(b"the user's own file")
+    (tmp_path / "fig.png").symlink_to(target)
+    fig = plots.plot_activations(["relu"], n=11)
+    plots.save_figure(fig, tmp_path, "fig", formats=("png",))
+    assert target.read_bytes() == b"the user's own file"
+    assert not (tmp_path / "fig.png").is_symlink()
+    assert (tmp_path / "fig.png").read_bytes()[:4] == b"\x89PNG"
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(NotADirectoryError, match=r"afile is not a directory \(it is a file\)"):
+        plots.save_figure(fig, tmp_path / "afile", "fig")
+    with pytest.raises(NotADirectoryError, match=r"afile is a file"):
+        plots.save_figure(fig, tmp_path / "afile" / "sub", "fig")

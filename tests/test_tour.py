@@ -177,3 +177,124 @@ def test_module_entry_point_in_a_subprocess(demos, tmp_path):
     proc = subprocess.run([sys.executable, "-c", code, "--out", str(tmp_path / "g"), "--demos",
                            str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "no demos folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------------------ checked up front, nothing half-written
+LANG_DEMO = '''
+from tinygrad_edu.plots import new_figure, plot_texts
+from tinygrad_edu.tour import demo_main, save_picture
+
+TITLE = "Speaks two languages"
+
+
+def run(out, lang="en"):
+    t = plot_texts(lang)
+    with t.fonts():
+        fig = new_figure(1.5, 1.5)
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [1, 0])
+        ax.set_title(t("term.vanishing"))
+    return [save_picture(fig, out, "bilingual", t("term.backprop"), t("term.gd"))]
+
+
+if __name__ == "__main__":
+    raise SystemExit(demo_main(run, TITLE))
+'''
+
+
+def test_only_names_are_deduplicated_up_front(demos, tmp_path):
+    results = tour.run(tmp_path / "g", demos_dir=demos, demos=["good", "good", "activations", "good"],
+                       progress=False)
+    assert [r.name for r in results] == ["good", "activations"]
+    assert all(r.error is None for r in results)
+
+
+def test_an_empty_out_is_refused_and_nothing_is_written(demos, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "index.html").write_text("the user's own page", encoding="utf-8")
+    status = cli.main(["tour", "--out", "", "--demos", str(demos), "--only", "good", "--no-progress"])
+    assert status == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ('tinygrad-edu tour: error: the output folder (--out) is empty (""): '
+                   'name a folder, e.g. "gallery"')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demos", "index.html"]
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "the user's own page"
+
+
+@pytest.mark.parametrize("option", ["--out", "--docs"])
+def test_a_file_where_a_folder_should_be_says_not_a_directory(demos, tmp_path, capsys, option):
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    other = ["--docs", str(tmp_path / "docs")] if option == "--out" else ["--out", str(tmp_path / "g")]
+    for target, why in ((afile, "it is a file"), (afile / "sub", f"{afile} is a file")):
+        status = cli.main(["tour", option, str(target), *other, "--demos", str(demos), "--only", "good",
+                           "--no-progress"])
+        assert status == 1
+        err = capsys.readouterr().err.strip()
+        assert f"{target} is not a directory ({why})" in err and "\n" not in err
+        assert "Errno" not in err and ".tmp" not in err
+    assert not (tmp_path / "g").exists() and not (tmp_path / "docs").exists()  # checked before running
+
+
+def test_the_gallery_replaces_symlinks_and_never_writes_through_them(demos, tmp_path):
+    out = tmp_path / "g"
+    out.mkdir()
+    own = tmp_path / "own.html"
+    own.write_text("the user's own page", encoding="utf-8")
+    (out / "index.html").symlink_to(own)
+    (out / "good_line.png").symlink_to(own)
+    tour.run(out, demos_dir=demos, demos=["good"], progress=False)
+    assert own.read_text(encoding="utf-8") == "the user's own page"
+    assert not (out / "index.html").is_symlink()
+    assert "<!DOCTYPE html>" in (out / "index.html").read_text("utf-8")
+    assert not (out / "good_line.png").is_symlink()
+
+
+def test_a_write_error_names_the_users_path_not_a_temporary_file(demos, tmp_path, capsys):
+    out = tmp_path / "g"
+    (out / "index.html").mkdir(parents=True)  # index.html cannot be written: it is a folder
+    status = cli.main(["tour", "--out", str(out), "--demos", str(demos), "--only", "good", "--no-progress"])
+    assert status == 1
+    err = capsys.readouterr().err.strip()
+    assert f"cannot write {out / 'index.html'}" in err and ".tmp" not in err
+
+
+def test_without_the_viz_extra_the_tour_exits_1_with_one_line_and_writes_nothing(tmp_path):
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "from tinygrad_edu.cli import main\nraise SystemExit(main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", code, "tour", "--out", str(tmp_path / "g")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'pip install "tinygrad_edu[viz]"' in lines[0] and "matplotlib" in lines[0]
+    assert not (tmp_path / "g").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_lang_zh_writes_a_chinese_page_and_passes_lang_to_demos_that_take_it(demos, tmp_path, jobs):
+    (demos / "bilingual.py").write_text(LANG_DEMO, encoding="utf-8")
+    out = tmp_path / f"zh{jobs}"
+    results = tour.run(out, demos_dir=demos, demos=["bilingual", "good"], jobs=jobs, progress=False,
+                       lang="zh")
+    assert [r.error for r in results] == [None, None]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "<title>tinygrad_edu 导览</title>" in page
+    assert "<b>误差反向传播</b>梯度下降" in page  # the demo's own picture title and caption, in Chinese
+    assert "Caption with &lt;b&gt;markup&lt;/b&gt;" in page  # a demo without lang still runs, in English
+    assert "python demos/good.py --out DIR --lang zh" in page
+    with pytest.raises(ValueError, match='lang must be "en" or "zh"'):
+        tour.run(tmp_path / "x", demos_dir=demos, lang="de")
+    assert not (tmp_path / "x").exists()
+
+
+def test_lang_zh_without_a_cjk_font_warns_once_and_stays_english(demos, tmp_path, monkeypatch):
+    from tinygrad_edu.plots import fonts
+
+    (demos / "bilingual.py").write_text(LANG_DEMO, encoding="utf-8")
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "_warned", [])
+    with pytest.warns(fonts.CJKFontWarning, match="fonts-wqy-microhei") as record:
+        tour.run(tmp_path / "g", demos_dir=demos, demos=["bilingual"], progress=False, lang="zh")
+    assert len(record) == 1
+    page = (tmp_path / "g" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "<b>back-propagation</b>gradient descent" in page

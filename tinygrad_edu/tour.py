@@ -21,6 +21,18 @@ same file runs alone as ``python demos/NAME.py --out DIR``.
 ``--docs DIR`` also copies the key pictures (:data:`KEY_IMAGES`) as PNG into
 DIR; that is how the README's images are regenerated:
 ``tinygrad-edu tour --out gallery --docs docs/images``.
+
+``--lang zh`` writes the gallery in Chinese: the pictures' labels, the
+captions and the page come from the tables of :mod:`tinygrad_edu.strings`
+(a demo whose ``run`` takes ``lang`` gets it; ``demo_main`` accepts
+``--lang``).  Without a CJK font it warns once and stays English.
+
+Before running anything the tour checks what it needs: the ``viz`` extra
+(matplotlib, graphviz) - else one line naming ``pip install "tinygrad_edu[viz]"``
+and nothing is written - and that ``--out`` and ``--docs`` can be folders
+(not empty, not a file, no file as a parent).  ``--only`` names are
+de-duplicated up front.  Every file the tour writes is written atomically and
+replaces a symlink in its place instead of writing through it.
 """
 
 from __future__ import annotations
@@ -29,11 +41,12 @@ import argparse
 import contextlib
 import dataclasses
 import html
+import importlib
 import importlib.util
+import inspect
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,6 +102,28 @@ class DemoResult:
     error: str | None = None
 
 
+class MissingExtraError(ImportError):
+    """The tour needs a package of the ``viz`` extra that is not installed."""
+
+
+#: What the tour imports to draw: the packages of the ``viz`` extra.
+REQUIRED_MODULES = ("matplotlib", "graphviz")
+
+
+def check_requirements() -> None:
+    """Raise :class:`MissingExtraError` (one line, naming the pip command) if a ``viz`` package is missing."""
+    missing = []
+    for module in REQUIRED_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise MissingExtraError(f"the tour draws with {' and '.join(missing)}, which "
+                                f"{'is' if len(missing) == 1 else 'are'} not installed: "
+                                'pip install "tinygrad_edu[viz]"')
+
+
 def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str) -> Picture:
     """Save a matplotlib figure as ``out/name.png`` and ``.svg`` and describe it for the gallery."""
     from tinygrad_edu.plots.figure import save_figure
@@ -98,26 +133,49 @@ def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str)
     return Picture(name, title, caption)
 
 
-def demo_main(run: Callable[[Path], list[Picture]], title: str, argv: Sequence[str] | None = None) -> int:
-    """Command line of one demo script: ``--out DIR`` (default: the current folder).
+def _takes_lang(run: Callable[..., Any]) -> bool:
+    """Whether a demo's ``run`` accepts ``lang=`` (demos written before languages do not)."""
+    try:
+        params = inspect.signature(run).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "lang" or p.kind is p.VAR_KEYWORD for p in params)
+
+
+def _call_run(run: Callable[..., Any], out: Path, lang: str) -> list[Picture]:
+    return list(run(out, lang=lang) if _takes_lang(run) else run(out))
+
+
+def _demo_title(stem: str, fallback: str, lang: str) -> str:
+    from tinygrad_edu import strings
+
+    key = f"demo.{stem}.title"
+    return strings.text(lang, key) if strings.has(lang, key) else fallback
+
+
+def demo_main(run: Callable[..., list[Picture]], title: str, argv: Sequence[str] | None = None) -> int:
+    """Command line of one demo script: ``--out DIR`` (default: the current folder), ``--lang en|zh``.
 
     The tour adds ``--manifest FILE`` to get the pictures and captions back as JSON.
     """
     parser = argparse.ArgumentParser(description=f"tinygrad_edu demo: {title}. Prints the key numbers "
                                      "and writes its pictures (PNG and SVG) into --out.")
     parser.add_argument("--out", default=".", help="folder for the pictures (created if missing)")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the pictures")
     parser.add_argument("--manifest", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    print(f"== {title} ==")
-    pictures = run(out)
+    stem = Path(inspect.getsourcefile(run) or "demo").stem
+    print(f"== {_demo_title(stem, title, args.lang)} ==")
+    pictures = _call_run(run, out, args.lang)
     missing = [str(p) for pic in pictures for p in pic.files(out) if not p.exists()]
     if missing:
         print(f"error: the demo did not write {', '.join(missing)}", file=sys.stderr)
         return 1
     if args.manifest:
-        manifest = {"title": title, "pictures": [dataclasses.asdict(pic) for pic in pictures]}
+        manifest = {"title": _demo_title(stem, title, args.lang),
+                    "pictures": [dataclasses.asdict(pic) for pic in pictures]}
         Path(args.manifest).write_text(json.dumps(manifest), encoding="utf-8")
     return 0
 
@@ -139,6 +197,7 @@ def find_demos(demos_dir: Path | None = None, names: Sequence[str] | None = None
         )
     found = {p.stem: p for p in folder.glob("*.py") if not p.name.startswith("_")}
     if names is not None:
+        names = list(dict.fromkeys(names))  # each demo once, in the order first named
         unknown = [n for n in names if n not in found]
         if unknown:
             raise ValueError(f"unknown demo(s) {', '.join(unknown)}; available: {', '.join(sorted(found))}")
@@ -174,7 +233,7 @@ class _Tee(io.TextIOBase):
         return len(s)
 
 
-def run_demo(path: Path, out: Path, *, echo: Any | None = None) -> DemoResult:
+def run_demo(path: Path, out: Path, *, echo: Any | None = None, lang: str = "en") -> DemoResult:
     """Run one demo in this process, capturing what it prints; errors are recorded, not raised."""
     result = DemoResult(path.stem, path.stem)
     tee = _Tee(echo)
@@ -182,9 +241,9 @@ def run_demo(path: Path, out: Path, *, echo: Any | None = None) -> DemoResult:
     try:
         with contextlib.redirect_stdout(tee):
             module = load_demo(path)
-            result.title = str(module.TITLE)
+            result.title = _demo_title(path.stem, str(module.TITLE), lang)
             print(f"== {result.title} ==")
-            result.pictures = list(module.run(out))
+            result.pictures = _call_run(module.run, out, lang)
         missing = [p.name for pic in result.pictures for p in pic.files(out) if not p.exists()]
         if missing:
             raise FileNotFoundError(f"demo {path.name} reported pictures it did not write: {missing}")
@@ -195,7 +254,7 @@ def run_demo(path: Path, out: Path, *, echo: Any | None = None) -> DemoResult:
     return result
 
 
-def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0) -> DemoResult:
+def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0, lang: str = "en") -> DemoResult:
     """Run one demo as ``python demos/NAME.py --out DIR`` in a fresh interpreter; errors are recorded."""
     result = DemoResult(path.stem, path.stem)
     start = time.perf_counter()
@@ -203,9 +262,11 @@ def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0) -> Dem
         manifest = Path(tmp) / "pictures.json"
         env = dict(os.environ, PYTHONIOENCODING="utf-8", MPLBACKEND="Agg")
         try:
-            proc = subprocess.run([sys.executable, str(path), "--out", str(out), "--manifest", str(manifest)],
-                                  capture_output=True, text=True, encoding="utf-8", env=env, timeout=timeout,
-                                  check=False)
+            command = [sys.executable, str(path), "--out", str(out), "--manifest", str(manifest)]
+            if lang != "en":  # demos that know no --lang still run in English
+                command += ["--lang", lang]
+            proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", env=env,
+                                  timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             result.error = f"demo {path.name} did not finish within {timeout:g} s"
             result.seconds = time.perf_counter() - start
@@ -256,30 +317,43 @@ class _Progress:
 
 def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str | Path | None = None,
         jobs: int = 1, progress: bool = True, verbose: bool = False,
-        docs: str | Path | None = None) -> list[DemoResult]:
+        docs: str | Path | None = None, lang: str = "en") -> list[DemoResult]:
     """Run the tour into ``out``: every demo, then ``index.html`` and ``summary.txt``.
 
     ``jobs=1`` runs the demos one after the other in this process; ``jobs > 1``
     runs each as its own ``python demos/NAME.py --out DIR`` process, that many
-    at a time.  ``demos`` picks some demos by name; ``verbose`` echoes what the
-    demos print (in-process only); ``docs`` copies the key pictures there.
+    at a time.  ``demos`` picks some demos by name (each once); ``verbose``
+    echoes what the demos print (in-process only); ``docs`` copies the key
+    pictures there; ``lang`` ("en" or "zh") is the language of the pictures,
+    captions and page.  Everything is checked before anything runs or is
+    written: the arguments, the ``viz`` extra, the output folders, the demos.
     Returns one result per demo, in tour order.
     """
+    from tinygrad_edu import strings
+
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive int, got {jobs!r}")
-    out_dir = Path(out)
+    strings.check_lang(lang)
+    check_requirements()
+    from tinygrad_edu.plots.figure import check_folder
+    from tinygrad_edu.plots.fonts import plot_texts
+
+    out_dir = check_folder(out, "output folder (--out)")
+    docs_dir = None if docs is None else check_folder(docs, "docs folder (--docs)")
     paths = find_demos(None if demos_dir is None else Path(demos_dir), demos)
+    lang = plot_texts(lang).lang  # "zh" without a CJK font: one warning, and English throughout
     out_dir.mkdir(parents=True, exist_ok=True)
     bar = _Progress(len(paths), progress)
     results: dict[Path, DemoResult] = {}
     try:
         if jobs == 1:
             for path in paths:
-                results[path] = run_demo(path, out_dir, echo=sys.stdout if verbose else None)
+                results[path] = run_demo(path, out_dir, echo=sys.stdout if verbose else None, lang=lang)
                 bar.finished(results[path])
         else:
             with ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(run_demo_subprocess, path, out_dir): path for path in paths}
+                futures = {pool.submit(run_demo_subprocess, path, out_dir, lang=lang): path
+                           for path in paths}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
                     bar.finished(results[futures[future]])
@@ -291,22 +365,27 @@ def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str |
     if duplicates:
         raise ValueError(f"two demos wrote pictures with the same name: {', '.join(duplicates)}")
     write_summary(out_dir, ordered)
-    write_gallery(out_dir, ordered)
-    if docs is not None:
-        copy_key_images(out_dir, Path(docs), ordered)
+    write_gallery(out_dir, ordered, lang=lang)
+    if docs_dir is not None:
+        copy_key_images(out_dir, docs_dir, ordered)
     return ordered
+
+
+def _write_text(path: Path, text: str) -> Path:
+    from tinygrad_edu.plots.figure import write_file
+
+    return write_file(path, text.encode("utf-8"))
 
 
 def copy_key_images(out: Path, docs: Path, results: Iterable[DemoResult]) -> list[Path]:
     """Copy the PNG of every picture named in :data:`KEY_IMAGES` from ``out`` into ``docs``."""
+    from tinygrad_edu.plots.figure import write_file
+
     produced = {pic.name for r in results for pic in r.pictures}
-    docs.mkdir(parents=True, exist_ok=True)
     copied = []
     for name in KEY_IMAGES:
         if name in produced:
-            target = docs / f"{name}.png"
-            shutil.copyfile(out / f"{name}.png", target)
-            copied.append(target)
+            copied.append(write_file(docs / f"{name}.png", (out / f"{name}.png").read_bytes()))
     return copied
 
 
@@ -322,9 +401,7 @@ def write_summary(out: Path, results: Sequence[DemoResult]) -> Path:
         if r.error:
             lines.append(r.error.rstrip())
         lines.append("")
-    path = out / "summary.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    return _write_text(out / "summary.txt", "\n".join(lines))
 
 
 _STYLE = """
@@ -337,35 +414,42 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
 """
 
 
-def write_gallery(out: Path, results: Sequence[DemoResult]) -> Path:
-    """``index.html``: one section per demo, each picture with its caption; works offline."""
+def write_gallery(out: Path, results: Sequence[DemoResult], *, lang: str = "en") -> Path:
+    """``index.html``: one section per demo, each picture with its caption; works offline.
+
+    The page's own words come from the table of ``lang`` in :mod:`tinygrad_edu.strings`.
+    """
+    from tinygrad_edu import strings
+
     e = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>tinygrad_edu guided tour</title>", f"<style>{_STYLE}</style></head><body>",
-             "<h1>tinygrad_edu: the guided tour</h1>",
-             '<p class="small">Each picture was drawn from numbers the engine computed (every derivative '
-             "comes from <code>backward()</code>). Click a picture for the SVG version. The printed numbers "
-             "of each demo are under <i>numbers</i>; all of them are also in "
-             '<a href="summary.txt">summary.txt</a>.</p>', "<nav>"]
+    words = strings.table(lang)
+    intro = e(words["page.intro"]).format(backward="<code>backward()</code>",
+                                          numbers=f"<i>{e(words['page.numbers'])}</i>",
+                                          summary='<a href="summary.txt">summary.txt</a>')
+    lang_option = f" --lang {e(lang)}" if lang != "en" else ""
+    parts = ["<!DOCTYPE html>", f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
+             f"<title>{e(words['page.title'])}</title>", f"<style>{_STYLE}</style></head><body>",
+             f"<h1>{e(words['page.h1'])}</h1>", f'<p class="small">{intro}</p>', "<nav>"]
     parts += [f'<a href="#{e(r.name)}">{e(r.title)}</a>' for r in results]
     parts.append("</nav>")
     for r in results:
         parts.append(f'<section id="{e(r.name)}"><h2>{e(r.title)}</h2>')
-        parts.append(f'<p class="small">demo: <code>python demos/{e(r.name)}.py --out DIR</code> '
-                     f"({r.seconds:.1f} s)</p>")
+        command = f"<code>python demos/{e(r.name)}.py --out DIR{lang_option}</code>"
+        demo_line = e(words["page.demo"]).format(command=command, seconds=f"{r.seconds:.1f}")
+        parts.append(f'<p class="small">{demo_line}</p>')
         if r.error:
-            parts.append(f'<p class="error">This demo failed:</p><pre class="error">{e(r.error)}</pre>')
+            parts.append(f'<p class="error">{e(words["page.failed"])}</p>'
+                         f'<pre class="error">{e(r.error)}</pre>')
         for pic in r.pictures:
             png, svg = f"{pic.name}.png", f"{pic.name}.svg"
             link = svg if "svg" in pic.formats else png
             parts.append(f'<figure><a href="{e(link)}"><img src="{e(png)}" alt="{e(pic.title)}"></a>'
                          f"<figcaption><b>{e(pic.title)}</b>{e(pic.caption)}</figcaption></figure>")
-        parts.append(f"<details><summary>numbers</summary><pre>{e(r.output.rstrip())}</pre></details>")
+        parts.append(f"<details><summary>{e(words['page.numbers'])}</summary>"
+                     f"<pre>{e(r.output.rstrip())}</pre></details>")
         parts.append("</section>")
     parts.append("</body></html>")
-    path = out / "index.html"
-    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
-    return path
+    return _write_text(out / "index.html", "\n".join(parts) + "\n")
 
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
@@ -376,6 +460,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--only", nargs="+", metavar="DEMO", help="run only these demos (by file stem)")
     p.add_argument("--demos", metavar="DIR", help="folder of demo scripts (default: the checkout's demos/)")
     p.add_argument("--docs", metavar="DIR", help="also copy the key pictures (PNG) into DIR")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the pictures, captions and page (zh needs a CJK font; default en)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="run N demos at a time, each in its own process (default 1: one by one, in-process)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -392,7 +478,7 @@ def main_from_args(args: argparse.Namespace) -> int:
     """
     start = time.perf_counter()
     results = run(args.out, demos=args.only, demos_dir=args.demos, jobs=args.jobs,
-                  progress=not args.no_progress, verbose=args.verbose, docs=args.docs)
+                  progress=not args.no_progress, verbose=args.verbose, docs=args.docs, lang=args.lang)
     out = Path(args.out)
     n_pictures = sum(len(r.pictures) for r in results)
     print(f"{len(results)} demos, {n_pictures} pictures in {time.perf_counter() - start:.1f} s")
@@ -412,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:
+    except (OSError, ImportError) as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 1
 

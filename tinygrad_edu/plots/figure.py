@@ -14,6 +14,10 @@ to display itself.  IPython asks any object for ``_repr_png_``; a PlotFigure
 answers with its PNG drawn by Agg in memory, so a figure left as a cell's last
 expression shows as an image in a fresh kernel with no ``%matplotlib`` line,
 and still no window can open.
+
+A PlotFigure also keeps the font it was built with (the CJK font of
+``lang="zh"``, see :mod:`tinygrad_edu.plots.fonts`) and draws with it, whatever
+matplotlib's global settings are when it is drawn.
 """
 
 from __future__ import annotations
@@ -23,7 +27,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from tinygrad_edu.viz.graph import write_atomic
 
 # Colours used across the plots, so one idea keeps one colour everywhere.
 FUNCTION_COLOR = "#1f77b4"  # f(x)
@@ -43,6 +53,15 @@ class PlotFigure(Figure):
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._font_family = list(matplotlib.rcParams["font.family"])  # the fonts it is built with
+
+    def draw(self, renderer: RendererBase) -> None:
+        """Draw with the fonts of the figure's creation (ticks made at draw time get them too)."""
+        with matplotlib.rc_context({"font.family": self._font_family}):
+            super().draw(renderer)
+
     def _repr_png_(self) -> bytes:
         """The figure as PNG bytes at its own dpi, drawn by Agg in memory (IPython's display hook)."""
         buffer = io.BytesIO()
@@ -59,8 +78,11 @@ def save_figure(fig: Figure, out_dir: str | Path, name: str,
                 formats: Sequence[str] = FORMATS) -> list[Path]:
     """Write ``fig`` as ``out_dir/name.<fmt>`` for each format; returns the paths written.
 
-    The folder is created when missing.  ``name`` is a file stem such as
-    ``"activations"``: it must not contain a path separator or a suffix.
+    The folder is created when missing (a parent that is a file is a
+    NotADirectoryError).  ``name`` is a file stem such as ``"activations"``:
+    it must not contain a path separator or a suffix.  Each file is drawn in
+    memory and written through :func:`write_file`: atomically, and a symlink
+    in its place is replaced, never written through.
 
     >>> import tempfile
     >>> fig = new_figure(2, 2)
@@ -74,16 +96,52 @@ def save_figure(fig: Figure, out_dir: str | Path, name: str,
     unknown = [f for f in formats if f not in ("png", "svg", "pdf")]
     if unknown:
         raise ValueError(f"save_figure: unsupported format(s) {unknown}; use 'png', 'svg' or 'pdf'")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_folder(out_dir)
     paths = []
     for fmt in formats:
         path = out / f"{name}.{fmt}"
         # no timestamp in the svg, so the same figure gives the same file
         meta: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
-        fig.savefig(path, format=fmt, metadata=meta)
-        paths.append(path)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, metadata=meta)
+        paths.append(write_file(path, buffer.getvalue()))
     return paths
+
+
+def check_folder(folder: str | Path, what: str = "output folder") -> Path:
+    """``folder`` as a Path, after checking it can be a folder: not empty, not a file, no file as a parent.
+
+    Nothing is created.  Errors name the path the user gave:
+
+    >>> check_folder("")
+    Traceback (most recent call last):
+    ...
+    ValueError: the output folder is empty (""): name a folder, e.g. "gallery"
+    """
+    text = str(folder)
+    if not text.strip():
+        raise ValueError(f'the {what} is empty ("{text}"): name a folder, e.g. "gallery"')
+    path = Path(folder)
+    for part in (path, *path.parents):
+        if part.exists() and not part.is_dir():
+            where = "it is a file" if part == path else f"{part} is a file"
+            raise NotADirectoryError(f"the {what} {text} is not a directory ({where})")
+    return path
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (the renderer's ``write_atomic``); returns ``path``.
+
+    Missing folders are created.  A symlink at ``path`` is replaced by the new
+    file, never written through, the one rule for every file the project writes.
+    An error names ``path``, never the temporary file.
+    """
+    check_folder(path.parent)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def linspace(lo: float, hi: float, n: int) -> list[float]:
@@ -97,3 +155,14 @@ def linspace(lo: float, hi: float, n: int) -> list[float]:
 def logspace(lo_exp: float, hi_exp: float, n: int) -> list[float]:
     """``n`` floats from ``10**lo_exp`` to ``10**hi_exp``, evenly spaced on a log scale."""
     return [10.0**e for e in linspace(lo_exp, hi_exp, n)]
+
+
+def tidy_log_axis(ax: Axes, which: str = "y") -> None:
+    """Readable ticks on a log axis: plain numbers at 1, 2, 5 × 10ᵏ when the axis spans
+    fewer than three decades (else the decades alone), and no labels on minor ticks."""
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    lo, hi = ax.get_ylim() if which == "y" else ax.get_xlim()
+    if lo > 0.0 and hi / lo < 1e3:
+        axis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())

@@ -17,14 +17,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from typing import Any, Union, cast
+from typing import Any, Union
 
 from matplotlib.figure import Figure
 
 import tinygrad_edu.functional as F
-from tinygrad_edu.engine.value import Value
 from tinygrad_edu.nn import MLP
-from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure
+from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure, tidy_log_axis
+from tinygrad_edu.plots.fonts import plot_texts
 
 #: What :func:`plot_gradient_flow` accepts per series: a model whose layers hold
 #: gradients (after ``backward()``), or the per-layer numbers themselves.
@@ -68,7 +68,7 @@ def gradient_flow(activation: str = "sigmoid", init: str = "xavier", *, depth: i
     xs = [[rng.gauss(0.0, 1.0) for _ in range(width)] for _ in range(n_samples)]
     ys = [rng.gauss(0.0, 1.0) for _ in range(n_samples)]
     model = MLP(width, [width] * depth + [1], activation=activation, init=init, seed=seed)
-    loss = cast(Value, F.mse_loss([model(x) for x in xs], ys))  # mean reduction: one Value
+    loss = F.mse_loss([model(x) for x in xs], ys)  # mean reduction: one Value
     loss.backward()
     return layer_grad_means(model)
 
@@ -90,7 +90,7 @@ def _as_means(name: str, item: ModelOrGrads) -> list[float]:
 
 
 def plot_gradient_flow(models_or_grads: Mapping[str, ModelOrGrads] | Sequence[Mapping[str, ModelOrGrads]],
-                       titles: Sequence[str] | None = None) -> Figure:
+                       titles: Sequence[str] | None = None, *, lang: str = "en") -> Figure:
     """Mean |grad| per layer, log scale, one line per named series.
 
     ``models_or_grads`` maps a series name (``"sigmoid"``, ``"He init"``) to a
@@ -105,26 +105,29 @@ def plot_gradient_flow(models_or_grads: Mapping[str, ModelOrGrads] | Sequence[Ma
                          "(or a list of such mappings, one per panel)")
     if titles is not None and len(titles) != len(panels):
         raise ValueError(f"got {len(titles)} titles for {len(panels)} panels")
-    fig = new_figure(max(7.0, 5.5 * len(panels) + 0.5), 4.8)
-    fig.suptitle("Gradient flow: mean |dL/dp| of each layer's parameters (log scale)")
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    for k, (ax, panel) in enumerate(zip(axes, panels)):
-        series = {name: _as_means(name, item) for name, item in panel.items()}
-        positive = [v for means in series.values() for v in means if v > 0.0]
-        floor = min(positive) / 10.0 if positive else 1e-12
-        for j, (name, means) in enumerate(series.items()):
-            color = SERIES_COLORS[j % len(SERIES_COLORS)]
-            layers = list(range(1, len(means) + 1))
-            shown = [v if v > 0.0 else math.nan for v in means]
-            ax.plot(layers, shown, color=color, lw=2, marker="o", label=name)
-            zeros = [lay for lay, v in zip(layers, means) if v == 0.0]
-            if zeros:
-                ax.plot(zeros, [floor] * len(zeros), ls="none", marker="o", mfc="none", color=color)
-        ax.set_yscale("log")
-        ax.set_xlabel("layer (1 = next to the input, last = output layer)")
-        ax.set_ylabel("mean |grad|")
-        if titles is not None:
-            ax.set_title(titles[k])
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=9)
+    t = plot_texts(lang)
+    with t.fonts():
+        fig = new_figure(max(7.0, 5.5 * len(panels) + 0.5), 4.8)
+        fig.suptitle(t("flow.title"))
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        for k, (ax, panel) in enumerate(zip(axes, panels)):
+            series = {name: _as_means(name, item) for name, item in panel.items()}
+            positive = [v for means in series.values() for v in means if v > 0.0]
+            floor = min(positive) / 10.0 if positive else 1e-12
+            for j, (name, means) in enumerate(series.items()):
+                color = SERIES_COLORS[j % len(SERIES_COLORS)]
+                layers = list(range(1, len(means) + 1))
+                shown = [v if v > 0.0 else math.nan for v in means]
+                ax.plot(layers, shown, color=color, lw=2, marker="o", label=name)
+                zeros = [lay for lay, v in zip(layers, means) if v == 0.0]
+                if zeros:
+                    ax.plot(zeros, [floor] * len(zeros), ls="none", marker="o", mfc="none", color=color)
+            ax.set_yscale("log")
+            if positive:
+                tidy_log_axis(ax)
+            ax.set_xlabel(t("flow.xlabel"))
+            ax.set_ylabel(t("flow.ylabel"))
+            ax.set_title(titles[k] if titles is not None else t("flow.panel"))
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=9)
     return fig

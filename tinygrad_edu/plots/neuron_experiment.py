@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from matplotlib.figure import Figure
 
 import tinygrad_edu.functional as F
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure
+from tinygrad_edu.plots.fonts import plot_texts
 
 #: The three set-ups of the notes: (activation, loss).
 SETUPS: tuple[tuple[str, str], ...] = (("sigmoid", "bce"), ("tanh", "mse"), ("relu", "mse"))
@@ -67,9 +67,9 @@ def neuron_loss(w: Value, x: float, y: float, activation: str, loss: str) -> Val
         raise ValueError(f"unknown activation {activation!r}; choose from {', '.join(_ACT)}")
     a = _ACT[activation](w * x)
     if loss == "mse":
-        return cast(Value, F.mse_loss(a, y))
+        return F.mse_loss(a, y)
     if loss == "bce":
-        return cast(Value, F.binary_cross_entropy(a, y, eps=0.0))
+        return F.binary_cross_entropy(a, y, eps=0.0)
     raise ValueError(f"unknown loss {loss!r}; choose 'bce' or 'mse'")
 
 
@@ -108,39 +108,43 @@ def activation_loss_experiment(setups: Sequence[tuple[str, str]] = SETUPS, *, x:
 def plot_activation_loss_experiment(runs: Sequence[NeuronRun] | None = None, *,
                                     setups: Sequence[tuple[str, str]] = SETUPS, x: float = 1.0,
                                     y: float = 1.0, w0: float = -2.0, lr: float = 0.1,
-                                    steps: int = 30) -> Figure:
+                                    steps: int = 30, lang: str = "en") -> Figure:
     """Loss curves side by side (top) and the gradient dL/dw at each step (bottom).
 
     Pass ``runs`` from :func:`activation_loss_experiment`, or the experiment's
-    settings.  Each loss line is labelled with the run's title (``"relu + MSE"``).
+    settings.  Each loss line is labelled with the run's title (``"relu + MSE"``)
+    and has the gid ``"loss:<title>"``.
     """
     if runs is None:
         runs = activation_loss_experiment(setups, x=x, y=y, w0=w0, lr=lr, steps=steps)
     if not runs:
         raise ValueError("no runs to plot")
+    t = plot_texts(lang)
     n = len(runs)
-    fig = new_figure(4.3 * n, 6.2)
-    fig.suptitle(f"One neuron, x = {x:g}, target y = {y:g}, w starts at {runs[0].ws[0]:g}, "
-                 f"gradient descent with lr = {lr:g}")
-    axes = fig.subplots(2, n, sharex=True, squeeze=False)
-    for k, run in enumerate(runs):
-        color = SERIES_COLORS[k % len(SERIES_COLORS)]
-        steps_axis = list(range(len(run.losses)))
-        top, bottom = axes[0][k], axes[1][k]
-        top.plot(steps_axis, run.losses, color=color, lw=2, marker="o", ms=3, label=run.title)
-        top.set_title(run.title)
-        top.set_ylabel("loss L")
-        top.set_ylim(bottom=0.0)
-        top.grid(alpha=0.3)
-        stuck = all(g == 0.0 for g in run.grads)
-        verdict = "stuck: dL/dw = 0 (dead neuron)" if stuck else "learning"
-        top.text(0.03, 0.05,
-                 f"w: {run.ws[0]:.3g} → {run.ws[-1]:.3g}\nL: {run.losses[0]:.3g} → {run.losses[-1]:.3g}"
-                 f"\n{verdict}", transform=top.transAxes, ha="left", va="bottom", fontsize=9,
-                 bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
-        bottom.plot(range(len(run.grads)), run.grads, color=color, lw=1.5, marker=".", label="dL/dw")
-        bottom.axhline(0.0, color="0.5", lw=0.8)
-        bottom.set_ylabel("dL/dw (from backward)")
-        bottom.set_xlabel("gradient-descent step")
-        bottom.grid(alpha=0.3)
+    with t.fonts():
+        fig = new_figure(4.3 * n, 6.2)
+        fig.suptitle(t("neuron.title", x=f"{x:g}", y=f"{y:g}", w0=f"{runs[0].ws[0]:g}", lr=f"{lr:g}"))
+        axes = fig.subplots(2, n, sharex=True, squeeze=False)
+        for k, run in enumerate(runs):
+            color = SERIES_COLORS[k % len(SERIES_COLORS)]
+            steps_axis = list(range(len(run.losses)))
+            top, bottom = axes[0][k], axes[1][k]
+            top.plot(steps_axis, run.losses, color=color, lw=2, marker="o", ms=3, label=run.title,
+                     gid=f"loss:{run.title}")
+            top.set_title(run.title)
+            top.set_ylabel(t("neuron.loss"))
+            top.set_ylim(bottom=0.0)
+            top.grid(alpha=0.3)
+            stuck = all(g == 0.0 for g in run.grads)
+            verdict = t("neuron.stuck") if stuck else t("neuron.learning")
+            top.text(0.03, 0.05,
+                     f"w: {run.ws[0]:.3g} → {run.ws[-1]:.3g}\nL: {run.losses[0]:.3g} → {run.losses[-1]:.3g}"
+                     f"\n{verdict}", transform=top.transAxes, ha="left", va="bottom", fontsize=9,
+                     bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
+            bottom.plot(range(len(run.grads)), run.grads, color=color, lw=1.5, marker=".", label="dL/dw",
+                        gid=f"grad:{run.title}")
+            bottom.axhline(0.0, color="0.5", lw=0.8)
+            bottom.set_ylabel(t("neuron.grad"))
+            bottom.set_xlabel(t("neuron.step"))
+            bottom.grid(alpha=0.3)
     return fig

@@ -4,7 +4,10 @@
 returns (``{"loss": [...], "accuracy": [...]}``, one entry per epoch).
 :func:`plot_decision_boundary` evaluates a trained 2-D classifier on a grid
 (under ``no_grad``: no graph is recorded) and colours each point of the plane
-by the class the model predicts there, with the data on top.
+by the class the model predicts there, with the data on top.  Each class
+fills its own region (the contour of "predicted class == k"), so a border
+between two classes is never drawn as a thin band of a third one - which is
+what contouring the class numbers 0, 1, 2 directly would do between 0 and 2.
 """
 
 from __future__ import annotations
@@ -12,22 +15,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from tinygrad_edu.engine.mode import no_grad
 from tinygrad_edu.engine.value import Value
-from tinygrad_edu.plots.figure import SERIES_COLORS, linspace, new_figure
+from tinygrad_edu.plots.figure import SERIES_COLORS, linspace, new_figure, tidy_log_axis
+from tinygrad_edu.plots.fonts import plot_texts
 
 _CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
 
 
-def plot_training(history: Mapping[str, Sequence[float]], *, title: str = "Training") -> Figure:
+def plot_training(history: Mapping[str, Sequence[float]], *, title: str | None = None,
+                  lang: str = "en") -> Figure:
     """Loss per epoch (left) and, when present, accuracy per epoch (right).
 
     Every key whose name contains ``"acc"`` goes to the accuracy panel, every
     other key to the loss panel (so ``"val_loss"`` joins ``"loss"``).  Each
-    line is labelled with its key.
+    line has its key as gid and a legend entry with its final value.
     """
     if not isinstance(history, Mapping) or not history:
         raise ValueError("plot_training needs a history mapping such as {'loss': [...], 'accuracy': [...]} "
@@ -35,25 +39,31 @@ def plot_training(history: Mapping[str, Sequence[float]], *, title: str = "Train
     for key, values in history.items():
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ValueError(f"history[{key!r}] must be a non-empty list of numbers, one per epoch")
+    t = plot_texts(lang)
     acc_keys = [k for k in history if "acc" in k.lower()]
     loss_keys = [k for k in history if k not in acc_keys]
-    panels = [(keys, label) for keys, label in ((loss_keys, "loss"), (acc_keys, "accuracy")) if keys]
-    fig = new_figure(5.5 * len(panels) + 0.5, 4.2)
-    fig.suptitle(title)
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    for ax, (keys, label) in zip(axes, panels):
-        for j, key in enumerate(keys):
-            values = [float(v) for v in history[key]]
-            ax.plot(range(1, len(values) + 1), values, lw=2, color=SERIES_COLORS[j % len(SERIES_COLORS)],
-                    label=f"{key} (last {values[-1]:.4g})")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        if label == "loss" and all(float(v) > 0.0 for k in keys for v in history[k]):
-            ax.set_yscale("log")
-        if label == "accuracy":
-            ax.set_ylim(-0.02, 1.02)
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=9)
+    panels = [(keys, kind) for keys, kind in ((loss_keys, "loss"), (acc_keys, "accuracy")) if keys]
+    with t.fonts():
+        fig = new_figure(5.5 * len(panels) + 0.5, 4.2)
+        fig.suptitle(t("train.title") if title is None else title)
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        for ax, (keys, kind) in zip(axes, panels):
+            for j, key in enumerate(keys):
+                values = [float(v) for v in history[key]]
+                name = t(f"train.{key}") if key in ("loss", "accuracy") else key
+                last = f"{values[-1]:.1%}" if kind == "accuracy" else f"{values[-1]:.3g}"
+                ax.plot(range(1, len(values) + 1), values, lw=2, color=SERIES_COLORS[j % len(SERIES_COLORS)],
+                        label=t("train.final", name=name, value=last), gid=key)
+            ax.set_xlabel(t("train.epoch"))
+            ax.set_ylabel(t(f"train.{kind}_axis"))
+            ax.set_title(t(f"train.{kind}_title"))
+            if kind == "loss" and all(float(v) > 0.0 for k in keys for v in history[k]):
+                ax.set_yscale("log")
+                tidy_log_axis(ax)
+            if kind == "accuracy":
+                ax.set_ylim(-0.02, 1.02)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=9)
     return fig
 
 
@@ -94,7 +104,8 @@ def decision_grid(model: Callable[[Any], Any], X: Sequence[Sequence[float]], *, 
 
 def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[float]],  # noqa: N803
                            y: Sequence[int | float], *, threshold: float = 0.0, resolution: int = 60,
-                           margin: float = 0.5, title: str = "Decision boundary") -> Figure:
+                           margin: float = 0.5, title: str | None = None, split: str | None = None,
+                           lang: str = "en") -> Figure:
     """Regions of the plane by predicted class, the data points on top, misclassified ones circled.
 
     A model with one output predicts class 1 where ``output > threshold``
@@ -102,43 +113,58 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
     scalar model the curve ``output = threshold`` is drawn too.  A model with a
     vector output predicts the argmax.  Labels ``y`` are class indices; for a
     scalar model any label > 0 counts as class 1 (so ±1 labels work).
+    ``split`` says which data ``X`` is - ``"train"`` or ``"test"`` - so the
+    title says "training accuracy" or "test accuracy" (None: "accuracy on
+    these points").  Each class region has the gid ``"region:<k>"``.
     """
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} points but y has {len(y)} labels; they must match")
+    if split not in (None, "train", "test"):
+        raise ValueError(f'split must be "train", "test" or None, got {split!r}')
+    t = plot_texts(lang)
     xs, ys, outputs = decision_grid(model, X, resolution=resolution, margin=margin)
     vector = isinstance(outputs[0][0], list)
     classes = [[predict_class(o, threshold) for o in row] for row in outputs]
-    labels = [int(t) if vector else int(float(t) > 0) for t in y]
+    labels = [int(lab) if vector else int(float(lab) > 0) for lab in y]
     n_classes = max(max(max(r) for r in classes), max(labels)) + 1
     colors = [_CLASS_COLORS[k % len(_CLASS_COLORS)] for k in range(n_classes)]
-    fig = new_figure(6.5, 5.5)
-    ax = fig.add_subplot()
-    ax.contourf(xs, ys, classes, levels=[k - 0.5 for k in range(n_classes + 1)],
-                cmap=ListedColormap(colors), alpha=0.25)
-    if not vector:
-        scores = [[float(o) for o in row] for row in outputs]  # type: ignore[arg-type]
-        lo = min(min(r) for r in scores)
-        hi = max(max(r) for r in scores)
-        if lo < threshold < hi:
-            ax.contour(xs, ys, scores, levels=[threshold], colors="black", linewidths=1.5)
     preds = []
     with no_grad():
         for p in X:
             preds.append(predict_class(_score(model(list(p))), threshold))
-    for k in range(n_classes):
-        pts = [p for p, t in zip(X, labels) if t == k]
-        if pts:
-            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=22, color=colors[k], edgecolors="white",
-                       linewidths=0.5, label=f"class {k}", zorder=3)
-    wrong = [p for p, t, q in zip(X, labels, preds) if t != q]
-    if wrong:
-        ax.scatter([p[0] for p in wrong], [p[1] for p in wrong], s=90, facecolors="none",
-                   edgecolors="black", linewidths=1.2, label=f"misclassified ({len(wrong)})", zorder=4)
-    acc = sum(t == q for t, q in zip(labels, preds)) / len(labels)
-    ax.set_title(f"{title}  (accuracy {acc:.1%})")
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    ax.set_xlim(xs[0], xs[-1])
-    ax.set_ylim(ys[0], ys[-1])
-    ax.legend(fontsize=8, loc="upper right")
+    with t.fonts():
+        fig = new_figure(6.5, 5.5)
+        ax = fig.add_subplot()
+        for k in range(n_classes):
+            inside = [[1.0 if c == k else 0.0 for c in row] for row in classes]
+            if any(v for row in inside for v in row):
+                region = ax.contourf(xs, ys, inside, levels=[0.5, 1.5], colors=[colors[k]], alpha=0.25)
+                region.set_gid(f"region:{k}")
+        if not vector:
+            scores = [[float(o) for o in row] for row in outputs]  # type: ignore[arg-type]
+            lo = min(min(r) for r in scores)
+            hi = max(max(r) for r in scores)
+            if lo < threshold < hi:
+                ax.contour(xs, ys, scores, levels=[threshold], colors="black", linewidths=1.5)
+        for k in range(n_classes):
+            pts = [p for p, c in zip(X, labels) if c == k]
+            if pts:
+                ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=22, color=colors[k],
+                           edgecolors="white", linewidths=0.5, label=t("boundary.class", k=k), zorder=3,
+                           gid=f"class:{k}")
+        wrong = [p for p, c, q in zip(X, labels, preds) if c != q]
+        if wrong:
+            ax.scatter([p[0] for p in wrong], [p[1] for p in wrong], s=90, facecolors="none",
+                       edgecolors="black", linewidths=1.2, label=t("boundary.wrong", n=len(wrong)), zorder=4,
+                       gid="misclassified")
+        acc = sum(c == q for c, q in zip(labels, preds)) / len(labels)
+        which = {None: "boundary.acc_points", "train": "boundary.acc_train",
+                 "test": "boundary.acc_test"}[split]
+        heading = t("boundary.title") if title is None else title
+        ax.set_title(f"{heading}  ({t(which, acc=f'{acc:.1%}')})")
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.set_xlim(xs[0], xs[-1])
+        ax.set_ylim(ys[0], ys[-1])
+        ax.legend(fontsize=8, loc="upper right")
     return fig
