@@ -1,0 +1,107 @@
+"""Where does the NaN start?  ``tg.detect_anomaly()`` on the notes' log(0) / eps lesson.
+
+A sigmoid neuron that is confidently wrong: a logit z for a target y = 0.
+
+* The textbook loss −[y·log ŷ + (1 − y)·log(1 − ŷ)] at z = 40: σ(40) rounds to
+  exactly 1.0 in double precision, so it needs log(0) and stops at once with a
+  DomainError naming log and 0.
+* The same loss by hand as log(1 + eᶻ) − y·z has no log(0), but at z = 800 e^z
+  overflows to inf (IEEE, as in PyTorch): the loss is silently inf and its
+  gradient nan.  Inside ``tg.detect_anomaly()`` the first non-finite op raises
+  and names itself, its input and the line of this file that made it.
+* With eps = 1e-8 inside the log (the notes' fix) the loss stays finite (at
+  most −log eps = 18.4), but once 1 − σ(z) ≈ e⁻ᶻ is below eps (z ≈ 18) the
+  gradient σ'(z)/(1 − σ(z) + eps) shrinks like e⁻ᶻ/eps, and past z ≈ 37 it is 0:
+  the neuron stops learning.  ``binary_cross_entropy_with_logits`` is
+  exact with no eps: ∂L/∂z = σ(z) − y = 1 at every z.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu.plots import new_figure
+from tinygrad_edu.tour import Picture, demo_main, save_picture
+
+TITLE = "Where the NaN starts: detect_anomaly"
+
+
+def textbook(z: tg.Value, y: float) -> tg.Value:
+    """−[y·log σ(z) + (1 − y)·log(1 − σ(z))]."""
+    p = z.sigmoid()
+    return -(y * p.log() + (1 - y) * (1 - p).log())
+
+
+def by_hand(z: tg.Value, y: float) -> tg.Value:
+    """log(1 + eᶻ) − y·z: the same loss, with an exponential that overflows past z ≈ 709."""
+    return (1 + z.exp()).log() - y * z
+
+
+def with_eps(z: tg.Value, y: float) -> tg.Value:
+    return F.binary_cross_entropy(z.sigmoid(), y, eps=1e-8)
+
+
+def with_logits(z: tg.Value, y: float) -> tg.Value:
+    return F.binary_cross_entropy_with_logits(z, y)
+
+
+def slope(loss_fn, z: float) -> float:
+    v = tg.Value(z)
+    return tg.grad(loss_fn(v, 0.0), v).data
+
+
+def run(out: Path) -> list[Picture]:
+    try:
+        textbook(tg.Value(40.0, label="z"), 0.0)
+    except tg.DomainError as exc:
+        print(f"textbook BCE at z = 40, y = 0:  DomainError: {exc}")
+
+    z = tg.Value(800.0, label="z")
+    loss = by_hand(z, 0.0)
+    print(f"log(1 + e^z) at z = 800:  L = {loss.data}, dL/dz = {tg.grad(loss, z).data}  (silently)")
+    try:
+        with tg.detect_anomaly():
+            by_hand(z, 0.0)
+    except tg.AnomalyError as exc:
+        print(f"inside detect_anomaly():  AnomalyError: {exc}")
+
+    z = tg.Value(40.0, label="z")
+    eps_loss = with_eps(z, 0.0)
+    exact = with_logits(z, 0.0)
+    print(f"eps = 1e-8 at z = 40: L = {eps_loss.data:.4f}, dL/dz = {tg.grad(eps_loss, z).data:g}  "
+          "(finite, but the gradient has vanished)")
+    print(f"with logits at z = 40: L = {exact.data:.4f}, dL/dz = {tg.grad(exact, z).data:g} = sigmoid(z) - y")
+
+    zs = [float(k) for k in range(0, 801, 4)]
+    fig = new_figure(8.0, 4.6)
+    ax = fig.add_subplot()
+    hand = [slope(by_hand, v) for v in zs]
+    ax.plot([v for v, g in zip(zs, hand) if math.isfinite(g)], [g for g in hand if math.isfinite(g)],
+            lw=6, color="#9ca3af", label="log(1 + eᶻ) − y·z by hand (nan past z ≈ 709)")
+    ax.plot(zs, [slope(with_eps, v) for v in zs], lw=2, color="#d62728",
+            label="eps = 1e-8 inside the log (vanishes once e⁻ᶻ < eps, z ≈ 18)")
+    ax.plot(zs, [slope(with_logits, v) for v in zs], lw=2, ls="--", color="#1f77b4",
+            label="binary_cross_entropy_with_logits: σ(z) − y")
+    ax.axvline(709.78, color="#6b7280", lw=1, ls=":")
+    ax.annotate("e^z overflows:\ndetect_anomaly() stops here", (709.78, 0.5), xytext=(520, 0.35),
+                arrowprops={"arrowstyle": "->"}, fontsize=9)
+    ax.set_xlabel("logit z of a wrong prediction (target y = 0)")
+    ax.set_ylabel("∂L/∂z from the engine")
+    ax.set_ylim(-0.05, 1.15)
+    ax.set_title("Binary cross-entropy: where the gradient stops being a number")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.45, 0.72))
+    return [save_picture(
+        fig, out, "where_nan_starts", "Where the NaN starts",
+        "∂L/∂z of binary cross-entropy for a confident wrong neuron (y = 0, growing z), three ways. "
+        "Written by hand as log(1 + eᶻ) − y·z the gradient is right until e^z overflows at z ≈ 709.78, "
+        "then nan: tg.detect_anomaly() names that exp and the line that made it. With eps = 1e-8 the loss "
+        "stays finite but the gradient vanishes once e⁻ᶻ drops below eps (z ≈ 18). The logits form gives the "
+        "exact σ(z) − y = 1 everywhere.")]
+
+
+if __name__ == "__main__":
+    raise SystemExit(demo_main(run, TITLE))
