@@ -32,7 +32,9 @@ END = "<!-- /ops-table -->"
 _OPERATORS = {"__add__": "a + b", "__sub__": "a - b", "__mul__": "a * b", "__truediv__": "a / b",
               "__neg__": "-x", "__abs__": "abs(x)"}
 # Calls that the method name and parameter alone cannot spell.
-_CALLS = {"gelu_tanh": 'x.gelu(approximate="tanh")', "dot": "tg.dot(ws, xs)"}
+_CALLS = {"gelu_tanh": 'x.gelu(approximate="tanh")', "dot": "tg.dot(ws, xs)",
+          "softplus": "x.softplus(beta=1.0)", "elu": "x.elu(alpha=1.0)",
+          "clamp": "x.clamp(min=-1.0, max=1.0)", "maximum": "tg.maximum(a, b)", "minimum": "tg.minimum(a, b)"}
 
 
 def call_syntax(op: Op) -> str:
