@@ -23,7 +23,8 @@ from tinygrad_edu import tour
 
 DEMOS_DIR = Path(__file__).resolve().parent.parent / "demos"
 EXPECTED = {"activations", "activation_loss", "bce_gradient", "bce_eps", "softmax_jacobian", "autograd_grad",
-            "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons"}
+            "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons",
+            "circles_spiral"}
 
 
 ORDERED = [name for name in tour.DEMO_ORDER if name in EXPECTED]
@@ -171,6 +172,15 @@ def test_two_moons_learns(tour_run):
     text = _output(tour_run, "two_moons")
     acc = float(re.search(r"final training accuracy: (\S+)%", text).group(1))
     assert acc >= 97.0
+
+
+def test_circles_and_spiral_learn_with_the_settings_shown(tour_run):
+    text = _output(tour_run, "circles_spiral")
+    accs = [float(a) for a in re.findall(r"training accuracy (\S+)%", text)]
+    obvious, working, spiral = accs
+    assert obvious < 90.0  # uniform init, lr 0.01, 30 epochs: the default circles are not learned
+    assert working == 100.0  # He init, lr 0.05, 40 epochs
+    assert spiral >= 95.0
 
 
 def test_gallery_links_every_picture_and_works_offline(tour_run):

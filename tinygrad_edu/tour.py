@@ -63,6 +63,7 @@ from typing import Any
 DEMO_ORDER = (
     "activations", "activation_loss", "bce_gradient", "bce_eps", "softmax_jacobian", "autograd_grad",
     "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons",
+    "circles_spiral",
 )
 
 #: Pictures copied into the docs by ``--docs DIR`` (file stems; PNG).
@@ -463,7 +464,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of the pictures, captions and page (zh needs a CJK font; default en)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="run N demos at a time, each in its own process (default 1: one by one, in-process)")
+                   help="run N demos at a time, each in its own process (default 1: one by one, in-process; "
+                        "on 2 cores 2 jobs took longer than 1: each process imports matplotlib anew)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("-v", "--verbose", action="store_true", help="echo what the demos print")
     return p

@@ -161,7 +161,8 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
         which = {None: "boundary.acc_points", "train": "boundary.acc_train",
                  "test": "boundary.acc_test"}[split]
         heading = t("boundary.title") if title is None else title
-        ax.set_title(f"{heading}  ({t(which, acc=f'{acc:.1%}')})")
+        score = t(which, acc=f"{acc:.1%}")
+        ax.set_title(f"{heading}  ({score})" if len(heading) + len(score) < 50 else f"{heading}\n({score})")
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
         ax.set_xlim(xs[0], xs[-1])

@@ -114,6 +114,9 @@ TABLE: dict[str, str] = {
     # demo two_moons
     "moons.title": "双月数据集",
     "moons.train_title": "在双月数据上训练 MLP(2, [16, 16, 1])：Adam，lr = {lr}，{epochs} 轮，全批量",
+    # demo circles_spiral
+    "cs.circles_title": "同心圆：{init} 初始化，Adam lr = {lr}，{epochs} 轮",
+    "cs.spiral_title": "螺旋，3 类：He 初始化，Adam lr = {lr}，{epochs} 轮",
     # 演示标题
     "demo.activations.title": "激活函数及其导数",
     "demo.activation_loss.title": "哪种激活函数 + 损失能学会？死亡ReLU",
@@ -126,6 +129,7 @@ TABLE: dict[str, str] = {
     "demo.custom_function.title": "自定义 Function：手写 backward",
     "demo.gradient_flow.title": "梯度流：梯度消失与初始化",
     "demo.two_moons.title": "双月数据：MLP 学出弯曲的决策边界",
+    "demo.circles_spiral.title": "同心圆与螺旋：能学会它们的设置",
     # 图集中的图：标题与说明
     "pic.activations.title": "激活函数 f(x) 及其由 backward() 算出的导数 f'(x)",
     "pic.activations.caption":
@@ -202,6 +206,16 @@ TABLE: dict[str, str] = {
         "背景：训练好的网络在平面上每一点预测的类别（黑线是输出 logit 等于 0 的地方，即 "
         "ŷ = σ(z) = 0.5）；圆点是训练数据，所以标题里的准确率是训练准确率。两个 relu 层把边界弯曲，"
         "绕过交错的两个半月；分错的点会被圈出来。",
+    "pic.circles_boundary.title": "学会的两个同心圆",
+    "pic.circles_boundary.caption":
+        "make_circles 使用默认的内圆半径 0.8。用 micrograd 的 uniform(−1, 1) 初始化、Adam lr = 0.01 "
+        "训练 30 轮，网络只停在约 76%（见数值）；换成为 relu 设计的 He 初始化并取 lr = 0.05，"
+        "40 轮后训练点全部分对（100%）。决策边界是两圆之间的一条闭合曲线，由 relu 单元给出的直线段拼成。",
+    "pic.spiral_boundary.title": "三条螺旋臂，每类一个区域",
+    "pic.spiral_boundary.caption":
+        "三分类问题：网络有三个输出，即各类的分数，用交叉熵（内含 softmax）训练；平面上每一点取分数最大"
+        "的类别。每一类画成自己的区域，所以两条臂之间的边界不会被涂成第三类的细条。He 初始化，"
+        "Adam lr = 0.05，60 轮。",
     # 图集页面（index.html）；{字段} 由 tour 填入 HTML
     "page.title": "tinygrad_edu 导览",
     "page.h1": "tinygrad_edu：导览图集",
