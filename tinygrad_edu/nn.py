@@ -433,10 +433,11 @@ class Linear(Module):
 
     Calling it on one input vector of ``in_features`` numbers or Values returns
     a list of ``out_features`` Values, yᵢ = Σⱼ Wᵢⱼ·xⱼ + bᵢ, each one ``dot``
-    node over the row and the inputs plus one ``add`` for the bias (measured
-    faster than folding the bias into the dot as the weight of a constant 1:
-    ``benchmarks/bench_linear.py``).  ``weight`` is a list of rows, ``bias`` a list (or None with
-    ``bias=False``), so the parameter names are PyTorch's: ``weight.<row>.<col>``
+    node over the row and the inputs plus one ``add`` for the bias, as in a
+    Neuron (folding the bias into the dot as the weight of a constant 1
+    measured no faster: within noise, ``benchmarks/bench_linear.py``).
+    ``weight`` is a list of rows, ``bias`` a list (or None with ``bias=False``),
+    so the parameter names are PyTorch's: ``weight.<row>.<col>``
     and ``bias.<row>``.  ``init`` and ``seed`` as for :class:`Neuron` (the
     weights are drawn row by row; biases start at 0).
 
