@@ -31,6 +31,7 @@ from tinygrad_edu.engine import (
     no_grad,
     set_grad_enabled,
 )
+from tinygrad_edu.engine import display as _engine_display
 from tinygrad_edu.engine import sum as sum  # public as tg.sum, not in __all__ (shadows the builtin)
 from tinygrad_edu.engine.compiled import compile as compile  # tg.compile, not in __all__ either
 from tinygrad_edu.errors import (
@@ -49,7 +50,7 @@ __version__ = "0.1.0"
 # submodule cannot be imported without (plots needs matplotlib, from the ``viz`` extra), or None when it
 # imports with the standard library alone (viz loads graphviz only to draw, testing hypothesis only
 # for its strategies).
-_LAZY_SUBMODULES: dict[str, str | None] = {"viz": None, "plots": "matplotlib", "testing": None}
+_LAZY_SUBMODULES: dict[str, str | None] = {"viz": None, "plots": "matplotlib", "testing": None, "interop": None}
 
 # Names that shadow a builtin (``sum``; ``compile`` too) stay public as ``tg.sum`` but are left out of
 # ``__all__``, so ``from tinygrad_edu import *`` never replaces the builtin.
@@ -67,7 +68,18 @@ __all__ += [
 ]
 
 
+def _display_value(value: Value) -> dict[str, str]:
+    """Notebook display of a Value: its graph, from the viz layer (imported on first display)."""
+    from tinygrad_edu.viz.jupyter import mimebundle
+
+    return mimebundle(value)
+
+
+_engine_display.hook = _display_value  # the engine's display slot (it imports nothing above itself)
+
+
 if _typing.TYPE_CHECKING:  # checkers see the lazy submodules as imports, and no catch-all __getattr__
+    from tinygrad_edu import interop as interop
     from tinygrad_edu import plots as plots
     from tinygrad_edu import testing as testing
     from tinygrad_edu import viz as viz
