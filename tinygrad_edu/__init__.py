@@ -50,7 +50,9 @@ __version__ = "0.1.0"
 # submodule cannot be imported without (plots needs matplotlib, from the ``viz`` extra), or None when it
 # imports with the standard library alone (viz loads graphviz only to draw, testing hypothesis only
 # for its strategies).
-_LAZY_SUBMODULES: dict[str, str | None] = {"viz": None, "plots": "matplotlib", "testing": None, "interop": None}
+_LAZY_SUBMODULES: dict[str, str | None] = {
+    "viz": None, "plots": "matplotlib", "testing": None, "interop": None,
+}
 
 # Names that shadow a builtin (``sum``; ``compile`` too) stay public as ``tg.sum`` but are left out of
 # ``__all__``, so ``from tinygrad_edu import *`` never replaces the builtin.

@@ -151,12 +151,13 @@ def _call(name: str, op: Op, args: list[Operand]) -> Operand:
                 out = getattr(args[0], op.method)()  # the method's default parameter
                 if isinstance(out, Value) and out.op_spec is op:
                     return out
+            p: Any  # a number, or a tuple of numbers (clamp's bounds)
             sample = op.domain.params[0]
             if isinstance(sample, tuple):  # a parameter of several numbers: clamp(x, lo, hi)
                 if n != 1 + len(sample) or any(isinstance(q, Value) for q in args[1:]):
                     raise ExpressionError(f"{name}() takes {1 + len(sample)} arguments (x and {len(sample)} "
                                           f"numbers for its {op.param}), got {n}")
-                x, p = args[0], tuple(float(q) for q in args[1:])  # type: Operand, Any
+                x, p = args[0], tuple(float(q) for q in args[1:])
             elif n != 2:
                 raise ExpressionError(f"{name}() takes 2 arguments (x, {op.param}), got {n}")
             else:
