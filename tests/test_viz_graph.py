@@ -24,7 +24,9 @@ from tinygrad_edu.viz.labels import short_number, visible_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 NODE_RE = re.compile(r"^\t(\w+) \[label=", re.M)
-EDGE_RE = re.compile(r"^\t(\w+) -> (\w+) \[(.*)\]$", re.M)
+EDGE_RE = re.compile(r"^\t(\w+) -> (\w+)(?::(\w+):\w)? \[(.*)\]$", re.M)
+CELL_RE = re.compile(r'<TD PORT="(i\d+)"[^>]*><FONT[^>]*>([^<]*)</FONT></TD>')
+OP_RE = re.compile(r"^\t+(v\d+_op) \[label=<(.*)> ", re.M)
 ATTR_RE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^ \]]+)')
 
 
@@ -36,9 +38,14 @@ def neuron() -> tuple[tg.Value, tg.Value, tg.Value, tg.Value]:
 
 
 def edges(source: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(tail, head node, attributes) of every edge; an edge into an op's port gets the number shown in
+    that port's cell (the local derivative) as a ``label`` entry."""
+    cells = {(op, port): text for op, label in OP_RE.findall(source) for port, text in CELL_RE.findall(label)}
     out = []
-    for tail, head, attrs in EDGE_RE.findall(source):
+    for tail, head, port, attrs in EDGE_RE.findall(source):
         parsed = {k: v.strip('"') for k, v in ATTR_RE.findall(attrs)}
+        if port:
+            parsed["label"] = cells[(head, port)]
         out.append((tail, head, parsed))
     return out
 
@@ -172,7 +179,7 @@ def test_color_by_grad_shades_by_magnitude():
         h = h.sigmoid()
     h.backward()
     src = draw_graph(h, color_by_grad=True).source
-    fills = re.findall(r'BGCOLOR="(#[0-9a-f]{6})"', src)
+    fills = re.findall(r'CELLPADDING="4" BGCOLOR="(#[0-9a-f]{6})"', src)   # the Value boxes
     assert fills[-1] == "#f87171"              # the output has the largest |grad| = 1
     lightness = [sum(int(f[i:i + 2], 16) for i in (1, 3, 5)) for f in fills]
     assert lightness == sorted(lightness, reverse=True)  # lighter towards the input
@@ -190,8 +197,8 @@ def test_svg_has_node_and_edge_titles():
     node_titles = {title(g) for g in groups(root, "node")}
     assert node_titles == {"v0", "v1", "v2", "v3", "v4", "v5", "v2_op", "v4_op", "v5_op"}
     edge_titles = {title(g) for g in groups(root, "edge")}
-    assert edge_titles == {"v0->v2_op", "v1->v2_op", "v2_op->v2", "v2->v4_op", "v3->v4_op", "v4_op->v4",
-                           "v4->v5_op", "v5_op->v5"}
+    assert edge_titles == {"v0->v2_op:w", "v1->v2_op:w", "v2_op->v2", "v2->v4_op:w", "v3->v4_op:w",
+                           "v4_op->v4", "v4->v5_op:w", "v5_op->v5"}   # inputs end at their op's cell
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "data 0.8808" in texts and "grad 0.105" in texts and "grad 0.21" in texts  # dy/dx = 0.105·w
 
@@ -301,7 +308,7 @@ def cluster_of(source: str) -> dict[str, tuple[str, ...]]:
             stack.append("?")
         elif s == "}" and stack:
             stack.pop()
-        elif s.startswith("color=") and stack and stack[-1] == "?":
+        elif s.startswith("label=") and stack and stack[-1] == "?":
             stack[-1] = re.search(r"label=<([^>]*)>", s).group(1)
         elif (m := re.match(r"(\w+) \[label=", s)):
             where[m.group(1)] = tuple(stack)
@@ -397,8 +404,14 @@ def test_value_displays_its_graph_as_svg():
     assert svg_root(bundle["image/svg+xml"].encode()).tag == f"{SVG}svg"
 
 
-def test_jupyter_falls_back_to_text_without_dot_or_over_the_cap(tmp_path, monkeypatch):
+def test_jupyter_falls_back_to_text_with_a_note_without_dot_or_over_the_cap(tmp_path, monkeypatch):
     *_, y = neuron()
-    assert mimebundle(y, max_nodes=3) == {"text/plain": repr(y)}
+    over = mimebundle(y, max_nodes=3)
+    assert set(over) == {"text/plain", "text/markdown"} and over["text/plain"] == repr(y)
+    assert "6 Values, more than the 3 drawn inline" in over["text/markdown"]
+    assert "max_nodes=6" in over["text/markdown"]
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert y._repr_mimebundle_() == {"text/plain": repr(y)}
+    missing = y._repr_mimebundle_()
+    assert missing["text/plain"] == repr(y)
+    assert "`dot` program is not installed" in missing["text/markdown"]
+    assert "apt-get install graphviz" in missing["text/markdown"]

@@ -87,8 +87,17 @@ def _run_graph(args: argparse.Namespace) -> int:
         print(f"note: {', '.join(unused)} set but not used in the expression", file=sys.stderr)
     if not root.is_leaf:
         root.label = args.label
+    if not math.isfinite(root.data):
+        raise UsageError(f"the expression's value is {root.data} (it overflows or is undefined, "
+                         "not a finite number); "
+                         "choose smaller inputs or a different expression")
     if not args.no_backward:
         root.backward()
+        bad = sorted(name for name, leaf in leaves.items() if not math.isfinite(leaf.grad))
+        if bad:
+            raise UsageError(f"the gradient with respect to {', '.join(bad)} overflows or is undefined "
+                             "(not a finite number); "
+                             "choose smaller inputs or a different expression")
     opts: dict[str, Any] = {"rankdir": args.rankdir, "show_local_grads": not args.no_local_grads,
                             "color_by_grad": args.color_by_grad, "max_nodes": args.max_nodes}
     draw_graph(root, **opts)  # refuses an over-size graph before any file is written

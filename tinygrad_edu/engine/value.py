@@ -258,13 +258,17 @@ class Value:
         return "Value(" + ", ".join(parts) + ")"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """Jupyter display: the graph as SVG (needs the viz extra), else the text repr."""
-        try:
-            from tinygrad_edu.viz.jupyter import mimebundle  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:  # the viz layer needs the optional graphviz package
+        """Jupyter display: whatever the display hook gives (the graph), else the text repr.
+
+        The hook is a slot of :mod:`tinygrad_edu.engine.display` that a layer above
+        fills (``tinygrad_edu/__init__.py`` installs the viz layer's picture), so the
+        engine imports nothing above itself.
+        """
+        from tinygrad_edu.engine import display
+
+        if display.hook is None:
             return {"text/plain": repr(self)}
-        bundle: dict[str, str] = mimebundle(self)
-        return bundle
+        return display.hook(self)
 
     # ------------------------------------------------------------ gradients
     def backward(self, grad_output: Number = DEFAULT_SEED, *, gradient: Number | None = None,

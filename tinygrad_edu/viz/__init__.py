@@ -1,19 +1,27 @@
 """Pictures and text of the chain rule: graph renderer, ``explain``, step-through page.
 
-* :func:`draw_graph` / :func:`render_graph` - the graph behind a Value, with
-  each edge labelled by its local derivative (needs the ``graphviz`` Python
-  package and Graphviz's ``dot`` program);
+* :func:`graph_source` / :func:`render_graph` - the graph behind a Value with
+  the local derivative where each edge enters its op (DOT source with the
+  standard library only; svg/png/pdf need Graphviz's ``dot`` program);
+  :func:`draw_graph` - the same as a ``graphviz.Digraph`` (needs the
+  ``graphviz`` Python package);
 * :func:`explain` - the chain rule as text, path by path (standard library only);
 * :func:`render_backward_html` - one offline HTML page stepping through the
   backward pass node by node.
+
+Every ``dot`` run has a time bound (``timeout=`` seconds, default 30, or the
+``TINYGRAD_EDU_DOT_TIMEOUT`` environment variable): past it ``dot`` is killed
+and :class:`DotTimeoutError` says what to do.
 """
 
+from tinygrad_edu.viz.dot import DotTimeoutError
 from tinygrad_edu.viz.errors import GraphTooLargeError, GraphvizNotFoundError
 from tinygrad_edu.viz.explain import explain
-from tinygrad_edu.viz.graph import draw_graph, render_graph
+from tinygrad_edu.viz.files import OutputPathError
+from tinygrad_edu.viz.graph import draw_graph, graph_source, render_graph
 from tinygrad_edu.viz.html import render_backward_html
 
 __all__ = [
-    "GraphTooLargeError", "GraphvizNotFoundError", "draw_graph", "explain", "render_backward_html",
-    "render_graph",
+    "DotTimeoutError", "GraphTooLargeError", "GraphvizNotFoundError", "OutputPathError", "draw_graph",
+    "explain", "graph_source", "render_backward_html", "render_graph",
 ]

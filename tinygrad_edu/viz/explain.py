@@ -23,7 +23,7 @@ from typing import Any
 
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.errors import check_size
-from tinygrad_edu.viz.labels import fixed_number, node_names, op_text
+from tinygrad_edu.viz.labels import fixed_number, op_text, shown_names
 from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
 
 #: Paths longer than this many factors are printed with their middle elided.
@@ -190,7 +190,7 @@ def explain(
     check_size(len(order), max_nodes, "explain()",
                "Every path is traced, which takes seconds per hundred thousand Values")
     index = {id(v): i for i, v in enumerate(order)}
-    names = node_names(order)
+    names = shown_names(order)
     rname = names[id(root)]
     if not root.requires_grad:
         return (f"{rname} = {fixed_number(root.data)} is a constant (it requires no grad): "

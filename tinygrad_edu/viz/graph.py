@@ -1,24 +1,38 @@
-"""The computation graph as a picture, with the chain rule written on its edges.
+"""The computation graph as a picture, with the chain rule written where each edge meets its op.
 
-:func:`draw_graph` turns the graph behind a Value into a ``graphviz.Digraph``:
+:func:`graph_source` writes the DOT source of the graph behind a Value (with
+the standard library only) and :func:`draw_graph` wraps the same source in a
+``graphviz.Digraph``:
 
 * one box per Value - its name, ``data`` and ``grad`` (leaves that require grad,
-  constants, the output and intermediates are styled apart);
-* one small node per op, showing the op's symbol from the registry;
-* on every edge input → op the *local derivative* ∂out/∂input at this point,
-  asked from the ops registry.  The chain rule can then be checked by eye:
-  for every node, ``grad(input) = Σ grad(out) × edge label`` over its edges.
+  constants, the output and intermediates are styled apart; a constant with a
+  label keeps its name);
+* one node per op, showing the op's symbol from the registry in bold (its name
+  and formula as a tooltip) and, in one small cell per input, the *local
+  derivative* ∂out/∂input at this point, asked from the ops registry.  Each
+  input's edge ends in its own cell, so the chain rule can be checked by eye:
+  for every node, ``grad(input) = Σ grad(out) × the number its edge ends at``.
+  (The number sits in the op rather than in the middle of the edge because
+  Graphviz lays edge labels out as extra nodes, which made layouts of graphs
+  with a reused input take minutes; see the README's render benchmark.)
+
+A Value used far downstream of where it is drawn (an input reused at every
+level of a deep expression) would need an edge across many ranks, and such
+edges are what make Graphviz's layout slow; past :data:`MAX_EDGE_SPAN` ranks
+the edge starts instead from a small dashed *reference* box carrying the
+Value's name next to the op that uses it.
 
 Node ids are ``v0, v1, ...`` in topological order (inputs first, the output
-last), op nodes ``v7_op``, edges into an op ``e7_0, e7_1, ...`` (one per input
-position) - the same graph always gives the same DOT source.  Labels are
+last), op nodes ``v7_op`` (with ports ``i0, i1, ...`` for its inputs), edges
+into an op ``e7_0, e7_1, ...`` (one per input position), reference boxes
+``r7_0`` - the same graph always gives the same DOT source.  Labels are
 Graphviz HTML-like labels built from escaped text (:mod:`.labels`), so a label
 with quotes, braces, ``|``, ``<``, ``>`` or backslashes is drawn literally.
 
 :func:`render_graph` writes the picture to a file (svg, png or pdf by suffix, or
-the ``.dot`` source).  Graphviz's ``dot`` program does the layout; when it is
-missing, the ``.dot`` source is still written and the error says how to
-install Graphviz.
+the ``.dot`` source).  Graphviz's ``dot`` program does the layout, with a time
+bound (:mod:`.dot`); when it is missing, the ``.dot`` source is still written
+and the error says how to install Graphviz.
 """
 
 from __future__ import annotations
@@ -26,24 +40,30 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinygrad_edu.engine.value import Value
-from tinygrad_edu.errors import TinygradEduError
-from tinygrad_edu.viz.errors import INSTALL_GRAPHVIZ, GraphvizNotFoundError, check_size
+from tinygrad_edu.viz.dot import Html, attr_list, quote, run_dot
+from tinygrad_edu.viz.errors import GraphvizNotFoundError, check_size
+from tinygrad_edu.viz.files import check_outputs, write_atomic
 from tinygrad_edu.viz.labels import html_text, node_names, op_symbol, short_number
 from tinygrad_edu.viz.walk import local_derivatives, walk
 
 if TYPE_CHECKING:
     import graphviz
 
+__all__ = ["FORMATS", "RANKDIRS", "MAX_EDGE_SPAN", "build_source", "draw_graph", "graph_source", "grad_shade",
+           "render_graph", "run_dot", "write_atomic"]
+
 #: Output formats by file suffix (None: the DOT source itself).
 FORMATS: dict[str, str | None] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": None, ".gv": None}
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
+
+#: An edge spanning more ranks than this starts from a reference box next to its op instead.
+MAX_EDGE_SPAN = 6
 
 # Fill colours of the four kinds of Value, and of op nodes.
 PARAM_FILL = "#dbeafe"  # a leaf that requires grad: an input or a parameter
@@ -55,14 +75,20 @@ OP_FILL = "#e5e7eb"
 SHADES = ((0.0, (255, 255, 255)), (0.5, (254, 240, 138)), (0.75, (253, 186, 116)), (1.0, (248, 113, 113)))
 GRAD_DECADES = 6  # color_by_grad shades |grad| over this many powers of ten
 
+#: Compass side of an op node where its inputs' edges arrive, per rankdir.
+_IN_SIDE = {"LR": "w", "TB": "n", "RL": "e", "BT": "s"}
 
-def _import_graphviz() -> Any:
+INSTALL_VIZ = 'pip install "tinygrad_edu[viz]"'
+
+
+def import_graphviz() -> Any:
+    """The ``graphviz`` Python package, or an ImportError (one line) saying how to install it."""
     try:
         import graphviz
     except ImportError:
         raise ImportError(
-            "drawing graphs needs the Python package graphviz: pip install 'tinygrad_edu[viz]' "
-            "(or pip install graphviz), and Graphviz's dot program: " + INSTALL_GRAPHVIZ
+            f"draw_graph() returns a graphviz.Digraph, which needs the Python package graphviz: "
+            f"{INSTALL_VIZ} (graph_source() and render_graph() work without it)"
         ) from None
     return graphviz
 
@@ -151,34 +177,22 @@ def _cluster_levels(owner: tuple[str, ...]) -> list[tuple[str, ...]]:
     return levels
 
 
-# One DOT statement, kept as data until it is known which cluster it goes into:
-# ("node", name, attrs) or ("edge", (tail, head), attrs).
-_Stmt = tuple[str, Any, dict[str, str]]
-
-
-def _emit(target: Any, stmt: _Stmt) -> None:
-    kind, what, attrs = stmt
-    if kind == "node":
-        target.node(what, **attrs)
-    else:
-        target.edge(what[0], what[1], **attrs)
-
-
 class _Builder:
-    """Collects node and edge statements, then places them into (nested) clusters."""
+    """Collects DOT statements (as text) with the cluster each belongs to, then nests the clusters."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[tuple[str, ...] | None, _Stmt]] = []
+        self.items: list[tuple[tuple[str, ...] | None, str]] = []
 
-    def node(self, owner: tuple[str, ...] | None, name: str, **attrs: str) -> None:
-        self.items.append((owner, ("node", name, attrs)))
+    def node(self, owner: tuple[str, ...] | None, name: str, attrs: dict[str, str]) -> None:
+        self.items.append((owner, f"{name} [{attr_list(attrs)}]"))
 
-    def edge(self, tail: str, head: str, **attrs: str) -> None:
-        self.items.append((None, ("edge", (tail, head), attrs)))
+    def edge(self, tail: str, head: str, attrs: dict[str, str]) -> None:
+        self.items.append((None, f"{tail} -> {head} [{attr_list(attrs)}]"))
 
-    def emit(self, graph: Any) -> None:
-        tree: dict[tuple[str, ...], list[_Stmt]] = {}
-        top: list[_Stmt] = []
+    def lines(self) -> list[str]:
+        """Every statement, clusters first (nested by owner path), each line indented by its depth."""
+        tree: dict[tuple[str, ...], list[str]] = {}
+        top: list[str] = []
         children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         roots: list[tuple[str, ...]] = []
         for owner, stmt in self.items:
@@ -195,40 +209,99 @@ class _Builder:
                 else:
                     children.setdefault(parent, []).append(child)
             tree[levels[-1]].append(stmt)
-        counter = iter(range(len(tree)))
-
-        def place(sub: Any, key: tuple[str, ...]) -> None:
-            # nesting depth is the number of parts of a parameter name: small
-            with sub.subgraph(name=f"cluster_{next(counter)}") as c:
-                c.attr(label=f"<{html_text('.'.join(key))}>", style="rounded,dashed", color="#9ca3af",
-                       fontsize="10", fontcolor="#6b7280")
-                for stmt in tree[key]:
-                    _emit(c, stmt)
-                for child in children.get(key, []):
-                    place(c, child)
+        out: list[str] = []
+        counter = itertools.count()
+        # nesting depth is the number of parts of a parameter name (small), so recursion is safe here
+        def place(key: tuple[str, ...], depth: int) -> None:
+            pad = "\t" * depth
+            out.append(f"{pad}subgraph cluster_{next(counter)} {{")
+            style = {"label": Html(html_text(".".join(key))), "style": "rounded,dashed", "color": "#9ca3af",
+                     "fontsize": "10", "fontcolor": "#6b7280"}
+            out.append(f"{pad}\t{attr_list(style)}")
+            out.extend(f"{pad}\t{stmt}" for stmt in tree[key])
+            for child in children.get(key, []):
+                place(child, depth + 1)
+            out.append(f"{pad}}}")
 
         for key in roots:
-            place(graph, key)
-        for stmt in top:
-            _emit(graph, stmt)
+            place(key, 1)
+        out.extend(f"\t{stmt}" for stmt in top)
+        return out
 
 
-def value_label(v: Value, name: str, grad_text: str | None, *, data_text: str, fill: str,
-                labelled: bool, is_output: bool) -> str:
-    """The HTML-like table label of one Value box: name | data | grad (constants: one cell)."""
+def value_label(name: str, grad_text: str | None, *, data_text: str, fill: str, labelled: bool,
+                is_output: bool) -> Html:
+    """The HTML-like table of one Value box: name | data | grad.
+
+    A constant (``grad_text`` None) shows ``const <data>``, after its name when it has a label.
+    """
     border = ' COLOR="#b45309"' if is_output else ""
     head = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{fill}"{border}>'
-    if grad_text is None:
-        return f"<{head}<TR><TD>const {html_text(data_text)}</TD></TR></TABLE>>"
     if labelled:
-        name_cell = f"<B>{html_text(name)}</B>"
+        name_cell = f"<TD><B>{html_text(name)}</B></TD>"
     else:
-        name_cell = f'<FONT COLOR="#6b7280"><I>{html_text(name)}</I></FONT>'
-    return (f"<{head}<TR><TD>{name_cell}</TD><TD>data {html_text(data_text)}</TD>"
-            f"<TD>grad {html_text(grad_text)}</TD></TR></TABLE>>")
+        name_cell = f'<TD><FONT COLOR="#6b7280"><I>{html_text(name)}</I></FONT></TD>'
+    if grad_text is None:
+        first = name_cell if labelled else ""
+        return Html(f"{head}<TR>{first}<TD>const {html_text(data_text)}</TD></TR></TABLE>")
+    return Html(f"{head}<TR>{name_cell}<TD>data {html_text(data_text)}</TD>"
+                f"<TD>grad {html_text(grad_text)}</TD></TR></TABLE>")
 
 
-def build_digraph(
+def op_label(symbol: str, cells: list[str] | None, rankdir: str) -> Html:
+    """An op node: its symbol in bold, with one cell per input (the number shown) on the inputs' side.
+
+    Without ``cells`` it is just the symbol (the node is then drawn as an ellipse).
+    """
+    sym = f'<FONT POINT-SIZE="15"><B>{html_text(symbol, max_chars=24)}</B></FONT>'
+    if cells is None:
+        return Html(sym)
+    n = len(cells)
+    tds = [f'<TD PORT="i{k}" BGCOLOR="#ffffff"><FONT POINT-SIZE="9" COLOR="#374151">{html_text(text)}'
+           f'</FONT></TD>' for k, text in enumerate(cells)]
+    head = (f'<TABLE BORDER="1" COLOR="#9ca3af" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2" '
+            f'BGCOLOR="{OP_FILL}" STYLE="rounded">')
+    if rankdir in ("LR", "RL"):
+        sym_cell = f'<TD ROWSPAN="{n}" PORT="op">{sym}</TD>'
+        rows = []
+        for k, td in enumerate(tds):
+            if k == 0:
+                rows.append(f"<TR>{td}{sym_cell}</TR>" if rankdir == "LR" else f"<TR>{sym_cell}{td}</TR>")
+            else:
+                rows.append(f"<TR>{td}</TR>")
+        return Html(head + "".join(rows) + "</TABLE>")
+    port_row = "<TR>" + "".join(tds) + "</TR>"
+    sym_row = f'<TR><TD COLSPAN="{n}" PORT="op">{sym}</TD></TR>'
+    return Html(head + (port_row + sym_row if rankdir == "TB" else sym_row + port_row) + "</TABLE>")
+
+
+def _ranks(order: list[Value]) -> dict[int, int]:
+    """An estimate of the rank (column, in LR) Graphviz gives each Value's box, keyed by id.
+
+    An op sits one rank before its result and one after its latest input;
+    a leaf sits one rank before the first op that uses it.
+    """
+    rank: dict[int, int] = {}
+    for v in order:
+        if v.is_leaf:
+            continue
+        r = 0
+        for x in v.inputs:
+            if not x.is_leaf:
+                r = max(r, rank[id(x)] + 1)
+        rank[id(v)] = r + 1
+    for v in order:
+        if v.is_leaf:
+            continue
+        for x in v.inputs:
+            if x.is_leaf:
+                rank[id(x)] = min(rank.get(id(x), rank[id(v)] - 2), rank[id(v)] - 2)
+    for v in order:
+        rank.setdefault(id(v), 0)  # a lone leaf
+    return rank
+
+
+def build_source(
     order: list[Value],
     *,
     grads: dict[int, float],
@@ -239,13 +312,12 @@ def build_digraph(
     module: Any = None,
     notes: Iterable[str] = (),
     edge_digits: int = 4,
-) -> graphviz.Digraph:
-    """The Digraph of a walked graph ``order``, showing ``grads`` (keyed by id) formatted by ``number``.
+) -> str:
+    """The DOT source of a walked graph ``order``, showing ``grads`` (keyed by id) formatted by ``number``.
 
-    Shared by :func:`draw_graph` (which shows ``.grad``) and the step-through page
-    (which shows the gradients of its own backward pass).
+    Shared by :func:`graph_source` / :func:`draw_graph` (which show ``.grad``) and
+    the step-through page (which shows the gradients of its own backward pass).
     """
-    graphviz = _import_graphviz()
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     index = {id(v): i for i, v in enumerate(order)}
@@ -253,14 +325,10 @@ def build_digraph(
     owner_of = _clusters(module, order) if module is not None else {}
     largest = max((abs(g) for g in grads.values() if g == g), default=0.0)
     root = order[-1]
+    rank = _ranks(order)
+    side = _IN_SIDE[rankdir]
+    references = 0
 
-    g = graphviz.Digraph(
-        name="graph",
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica",
-                    "fontsize": "10", "labelloc": "b", "labeljust": "l"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "9", "fontcolor": "#374151", "arrowsize": "0.6"},
-    )
     b = _Builder()
     for i, v in enumerate(order):
         vid = f"v{i}"
@@ -277,38 +345,121 @@ def build_digraph(
             fill = PARAM_FILL
         else:
             fill = INNER_FILL
-        label = value_label(v, names[id(v)], None if is_const else number(grad),
-                            data_text=number(v.data), fill=fill, labelled=bool(v.label), is_output=v is root)
+        label = value_label(names[id(v)], None if is_const else number(grad), data_text=number(v.data),
+                            fill=fill, labelled=bool(v.label), is_output=v is root)
         kind = "const" if is_const else "output" if v is root else "leaf" if v.is_leaf else "inner"
-        b.node(owner, vid, label=label, shape="plain", id=vid, **{"class": kind})
+        b.node(owner, vid, {"label": label, "shape": "plain", "id": vid, "class": kind})
         if v.is_leaf:
             continue
+        spec = v.op_spec
+        assert spec is not None
         oid = f"{vid}_op"
-        b.node(owner, oid, label=f"<{html_text(op_symbol(v), max_chars=24)}>", shape="ellipse",
-               style="filled", fillcolor=OP_FILL, color="#9ca3af", fontsize="10", margin="0.04,0.02",
-               height="0.3", width="0.3", id=oid, **{"class": "op"})
-        b.edge(oid, vid, id=f"e{i}")
         derivs = local_derivatives(v) if show_local_grads else ()
+        op_attrs = {"id": oid, "class": "op", "tooltip": f"{spec.name}: {spec.formula}; {spec.derivative}"}
+        if show_local_grads:
+            cells = [short_number(d, edge_digits) for d in derivs]
+            op_attrs.update(label=op_label(op_symbol(v), cells, rankdir), shape="plain")
+        else:
+            op_attrs.update(label=op_label(op_symbol(v), None, rankdir), shape="ellipse", style="filled",
+                            fillcolor=OP_FILL, color="#9ca3af", margin="0.04,0.02", height="0.3",
+                            width="0.3")
+        b.node(owner, oid, op_attrs)
+        b.edge(oid, vid, {"id": f"e{i}"})
+        op_rank = rank[id(v)] - 1
         for k, x in enumerate(v.inputs):
             attrs = {"id": f"e{i}_{k}"}
             if show_local_grads:
-                d = derivs[k]
-                attrs["label"] = short_number(d, edge_digits)
-                attrs["tooltip"] = f"local derivative = {d!r}"
+                attrs["tooltip"] = f"local derivative = {derivs[k]!r}"
             if not x.requires_grad:
                 attrs.update(style="dashed", color="#9ca3af")
-            b.edge(f"v{index[id(x)]}", oid, **attrs)
-    b.emit(g)
+            tail = f"v{index[id(x)]}"
+            if op_rank - rank[id(x)] > MAX_EDGE_SPAN:
+                tail = f"r{i}_{k}"
+                references += 1
+                xname = names[id(x)]
+                b.node(owner, tail, {
+                    "label": Html(f'<I>{html_text(xname)}</I>'), "shape": "box", "style": "dashed,rounded",
+                    "color": "#6b7280", "fontsize": "10", "margin": "0.05,0.02", "height": "0.25",
+                    "id": tail, "class": "ref",
+                    "tooltip": f"{html_text(xname)}: the same Value as the box {html_text(xname)}, "
+                               f"repeated here instead of a long edge"})
+            elif owner is not None and x.is_leaf and id(x) not in owner_of:
+                # an input of a module's first layer: one rank more, so it sits before the layer's box
+                attrs["minlen"] = "2"
+            head = f"{oid}:i{k}:{side}" if show_local_grads else oid
+            b.edge(tail, head, attrs)
 
     caption = list(notes)
     if show_local_grads:
-        caption.append("edge numbers: local derivative ∂out/∂in, so grad(in) = Σ grad(out) × edge number")
+        caption.append("number where an edge enters an op: the local derivative ∂out/∂in, "
+                       "so grad(in) = Σ grad(out) × that number")
+    if references:
+        caption.append("dashed name box: a Value drawn elsewhere, repeated next to its use "
+                       "instead of a long edge")
     if color_by_grad:
         caption.append(f"colour: |grad| on a log scale, white below 1e-{GRAD_DECADES} × the largest "
                        f"({short_number(largest)}), red at the largest")
+    graph_attrs = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica",
+                   "fontsize": "10", "labelloc": "b", "labeljust": "l"}
+    lines = ['digraph "graph" {',
+             f"\tgraph [{attr_list(graph_attrs)}]",
+             f"\tnode [{attr_list({'fontname': 'Helvetica', 'fontsize': '11'})}]",
+             f"\tedge [{attr_list({'arrowsize': '0.6', 'color': '#4b5563'})}]",
+             *b.lines()]
     if caption:
-        g.attr(label="<" + "<BR ALIGN=\"LEFT\"/>".join(html_text(t, max_chars=200) for t in caption)
-               + "<BR ALIGN=\"LEFT\"/>>")
+        text = '<BR ALIGN="LEFT"/>'.join(html_text(t, max_chars=200) for t in caption) + '<BR ALIGN="LEFT"/>'
+        lines.append(f"\tlabel={quote(Html(text))}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_digits(digits: int) -> None:
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
+
+
+def graph_source(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_local_grads: bool = True,
+    color_by_grad: bool = False,
+    max_nodes: int = 500,
+    module: Any = None,
+    digits: int = 4,
+) -> str:
+    """The DOT source of the picture of ``root``'s graph (see :func:`draw_graph`); standard library only.
+
+    >>> import tinygrad_edu as tg
+    >>> w, x = tg.Value(2.0, label="w"), tg.Value(1.0, label="x")
+    >>> y = (w * x).sigmoid(); y.label = "y"
+    >>> y.backward()
+    >>> for line in graph_source(y).splitlines():   # ∂(wx)/∂w = x = 1, ∂(wx)/∂x = w = 2, σ'(2)
+    ...     if "->" in line:
+    ...         print(line.strip())
+    v2_op -> v2 [id=e2]
+    v0 -> v2_op:i0:w [id=e2_0 tooltip="local derivative = 1.0"]
+    v1 -> v2_op:i1:w [id=e2_1 tooltip="local derivative = 2.0"]
+    v3_op -> v3 [id=e3]
+    v2 -> v3_op:i0:w [id=e3_0 tooltip="local derivative = 0.10499..."]
+    """
+    _check_digits(digits)
+    order = walk(root)
+    check_size(len(order), max_nodes)
+    grads = {id(v): v.grad for v in order if v.requires_grad}  # .grad is read, never written
+    notes = []
+    if grads and all(gv == 0.0 for gv in grads.values()):
+        notes.append("every grad is 0: no backward pass yet? Call .backward() on the output to fill them")
+    return build_source(order, grads=grads, number=lambda x: short_number(x, digits), rankdir=rankdir,
+                        show_local_grads=show_local_grads, color_by_grad=color_by_grad, module=module,
+                        notes=notes, edge_digits=digits)
+
+
+def digraph_of(source: str) -> graphviz.Digraph:
+    """A ``graphviz.Digraph`` whose ``.source`` is exactly ``source`` (as written by :func:`build_source`)."""
+    gv = import_graphviz()
+    g = gv.Digraph(name="graph")
+    g.body.extend(line + "\n" for line in source.splitlines()[1:-1])
     return g
 
 
@@ -322,114 +473,65 @@ def draw_graph(
     module: Any = None,
     digits: int = 4,
 ) -> graphviz.Digraph:
-    """The graph behind ``root`` as a ``graphviz.Digraph``: boxes for Values, small nodes for ops.
+    """The graph behind ``root`` as a ``graphviz.Digraph``: boxes for Values, nodes for ops.
 
     Each Value box shows name (its label, or ``u1, u2, ...``), ``data`` and
-    ``grad``; each edge input → op is labelled with the local derivative
-    ∂out/∂input at this point, from the ops registry, so that for every input
-    ``grad(input) = Σ grad(out) × edge label``.
+    ``grad``; each op node shows the op's symbol and, where each input's edge
+    ends, the local derivative ∂out/∂input at this point, from the ops
+    registry, so that for every input ``grad(input) = Σ grad(out) × that number``.
 
     * ``rankdir``: ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
-    * ``show_local_grads``: write the local derivative on each edge.
+    * ``show_local_grads``: show the local derivatives.
     * ``color_by_grad``: shade each box by |grad| (log scale), so vanishing
       gradients show as white boxes.
     * ``max_nodes``: refuse graphs with more Values (the error says how to proceed).
     * ``module``: an object with ``named_parameters()`` (a ``tinygrad_edu.nn``
       Module); its parameters - and the ops that belong to them - are grouped in
-      boxes by name prefix (``layers.0`` around ``layers.0.neurons.1``).
+      boxes by name prefix (``layers.0`` around ``layers.0.neurons.1``), and the
+      inputs are placed before the first layer.
     * ``digits``: significant digits of the numbers shown.
 
     When no backward pass has run yet (every grad is 0) the picture says so.
-
-    >>> import tinygrad_edu as tg
-    >>> w, x = tg.Value(2.0, label="w"), tg.Value(1.0, label="x")
-    >>> y = (w * x).sigmoid(); y.label = "y"
-    >>> y.backward()
-    >>> for line in draw_graph(y).source.splitlines():   # ∂(wx)/∂w = x = 1, ∂(wx)/∂x = w = 2, σ'(2)
-    ...     if "->" in line:
-    ...         print(line.strip())
-    v2_op -> v2 [id=e2]
-    v0 -> v2_op [label=1 id=e2_0 tooltip="local derivative = 1.0"]
-    v1 -> v2_op [label=2 id=e2_1 tooltip="local derivative = 2.0"]
-    v3_op -> v3 [id=e3]
-    v2 -> v3_op [label=0.105 id=e3_0 tooltip="local derivative = 0.10499..."]
+    Needs the ``graphviz`` Python package (:func:`graph_source` gives the same
+    DOT source without it).
     """
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
-    order = walk(root)
-    check_size(len(order), max_nodes)
-    grads = {id(v): v.grad for v in order if v.requires_grad}
-    notes = []
-    if grads and all(gv == 0.0 for gv in grads.values()):
-        notes.append("every grad is 0: no backward pass yet? Call .backward() on the output to fill them")
-    return build_digraph(order, grads=grads, number=lambda x: short_number(x, digits), rankdir=rankdir,
-                         show_local_grads=show_local_grads, color_by_grad=color_by_grad, module=module,
-                         notes=notes, edge_digits=digits)
+    source = graph_source(root, rankdir=rankdir, show_local_grads=show_local_grads,
+                          color_by_grad=color_by_grad, max_nodes=max_nodes, module=module, digits=digits)
+    return digraph_of(source)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so no half-written file is ever left.
-
-    The temporary file is opened normally (not with ``mkstemp``), so the result
-    gets the usual permissions under the user's umask.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def run_dot(source: str, fmt: str, *, dot_fallback: Path | None = None) -> bytes:
-    """Lay out DOT ``source`` with Graphviz's ``dot`` into ``fmt`` (svg, png, pdf).
-
-    When ``dot`` is missing, writes ``source`` to ``dot_fallback`` (if given) and
-    raises :class:`GraphvizNotFoundError` saying how to install Graphviz.
-    """
-    graphviz = _import_graphviz()
-    try:
-        out = graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
-    except graphviz.ExecutableNotFound:
-        saved = ""
-        if dot_fallback is not None:
-            write_atomic(dot_fallback, source.encode("utf-8"))
-            saved = (f"; the graph's DOT source was written to {dot_fallback} "
-                     f"(render it later with: dot -T{fmt} {dot_fallback.name} -o file.{fmt})")
-        raise GraphvizNotFoundError(
-            f"Graphviz's `dot` program was not found on PATH, so no {fmt} could be made{saved}. "
-            f"To fix: {INSTALL_GRAPHVIZ}"
-        ) from None
-    except graphviz.CalledProcessError as exc:
-        err = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
-        raise TinygradEduError(f"Graphviz's dot failed (exit {exc.returncode}): {err.strip()}") from None
-    assert isinstance(out, bytes)
-    return out
-
-
-def render_graph(root: Value, path: str | os.PathLike[str], **opts: Any) -> Path:
+def render_graph(root: Value, path: str | os.PathLike[str], *, timeout: float | None = None,
+                 **opts: Any) -> Path:
     """Draw ``root``'s graph (see :func:`draw_graph` for ``opts``) into ``path``; returns the path.
 
     The format comes from the suffix: ``.svg``, ``.png``, ``.pdf``, or ``.dot`` /
-    ``.gv`` for the DOT source.  Missing parent folders are created.  When
-    Graphviz's ``dot`` program is missing, the ``.dot`` source is written next
-    to ``path`` and :class:`GraphvizNotFoundError` says how to install Graphviz.
+    ``.gv`` for the DOT source (which needs no Graphviz at all).  Missing parent
+    folders are created; an existing file - or a symlink, which is replaced by
+    the file, never written through - is replaced in one step.  ``timeout``
+    bounds the layout in seconds (default 30, or ``$TINYGRAD_EDU_DOT_TIMEOUT``).
+    When Graphviz's ``dot`` program is missing, the ``.dot`` source is written
+    next to ``path`` and :class:`GraphvizNotFoundError` says how to install Graphviz.
     """
-    target = Path(path)
+    target = Path(os.fspath(path))
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(
             f"cannot tell the format of {str(target)!r} from its suffix {suffix!r}; "
             f"use one of {', '.join(FORMATS)}"
         )
-    source = draw_graph(root, **opts).source
+    check_outputs([target])
+    source = graph_source(root, **opts)
     fmt = FORMATS[suffix]
     if fmt is None:
         write_atomic(target, source.encode("utf-8"))
         return target
-    data = run_dot(source, fmt, dot_fallback=target.with_suffix(".dot"))
+    try:
+        data = run_dot(source, fmt, timeout=timeout, what=f"{len(walk(root))} Values")
+    except GraphvizNotFoundError as exc:
+        fallback = target.with_suffix(".dot")
+        write_atomic(fallback, source.encode("utf-8"))
+        raise GraphvizNotFoundError(
+            f"{exc} The graph's DOT source was written to {fallback} "
+            f"(render it later with: dot -T{fmt} {fallback.name} -o {target.name})") from None
     write_atomic(target, data)
     return target

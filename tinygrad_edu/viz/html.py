@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from tinygrad_edu.engine.value import Value
+from tinygrad_edu.viz.dot import run_dot
 from tinygrad_edu.viz.errors import check_size
-from tinygrad_edu.viz.graph import build_digraph, run_dot, write_atomic
-from tinygrad_edu.viz.labels import fixed_number, node_names, op_text
+from tinygrad_edu.viz.files import check_outputs, write_atomic
+from tinygrad_edu.viz.graph import build_source
+from tinygrad_edu.viz.labels import fixed_number, op_text, shown_names, visible_text
 from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
 
 
@@ -55,7 +57,7 @@ def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
     >>> frames[2]["lines"][1]        # grad(u1) = e⁶ = 403.4288, ∂u1/∂x = 2
     'grad(x) += grad(u1) × ∂u1/∂x = 403.4288 × 2.0000 = 806.8576'
     """
-    names = node_names(order)
+    names = shown_names(order)
     index = {id(v): i for i, v in enumerate(order)}
     root = order[-1]
     rname = names[id(root)]
@@ -71,7 +73,7 @@ def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
             "grad(node) × ∂node/∂input to the gradient of each of its inputs.",
         ],
         "set": [[len(order) - 1, fixed_number(1.0)]],
-        "active": [len(order) - 1], "updated": [len(order) - 1], "edges": [],
+        "active": [], "updated": [len(order) - 1], "edges": [],
     }]
     inner = [v for v in reversed(order) if not v.is_leaf]
     for step, node in enumerate(inner, start=1):
@@ -134,7 +136,7 @@ p.intro { color: #4b5563; margin: 0 0 .8rem 0; max-width: 60rem; }
 text.grad-updated { fill: #dc2626; font-weight: bold; }
 .edge.hl path { stroke: #dc2626; stroke-width: 2.5px; }
 .edge.hl polygon { fill: #dc2626; stroke: #dc2626; }
-.edge.hl text { fill: #dc2626; font-weight: bold; }
+.edge.hl text, .node text.hl { fill: #dc2626; font-weight: bold; }
 .legend { color: #6b7280; font-size: .85rem; margin-top: .4rem; }
 """
 
@@ -197,7 +199,15 @@ _JS = """
       if (el) { el.classList.add("updated"); }
       if (gradText[i]) { gradText[i].classList.add("grad-updated"); }
     });
-    f.edges.forEach(function (id) { var el = byId(id); if (el) { el.classList.add("hl"); } });
+    f.edges.forEach(function (id) {
+      var el = byId(id);
+      if (el) { el.classList.add("hl"); }
+      var m = /^e(\\d+)_(\\d+)$/.exec(id), op = m && byId("v" + m[1] + "_op");
+      if (op) {  // the op's cells of local derivatives, in input order
+        var cell = op.querySelectorAll('text[font-size="9.00"]')[Number(m[2])];
+        if (cell) { cell.classList.add("hl"); }
+      }
+    });
     byId("step-title").textContent = f.title;
     var box = byId("lines");
     while (box.firstChild) { box.removeChild(box.firstChild); }
@@ -206,7 +216,9 @@ _JS = """
       div.textContent = line;
       box.appendChild(div);
     });
-    byId("counter").textContent = "frame " + k + " / " + (frames.length - 1);
+    var steps = frames.length - 2;
+    byId("counter").textContent = k === 0 ? "start, before step 1 of " + steps
+      : k <= steps ? "step " + k + " of " + steps : "done: all " + steps + " steps";
     byId("first").disabled = byId("prev").disabled = (k === 0);
     byId("next").disabled = byId("last").disabled = (k === frames.length - 1);
     document.body.setAttribute("data-frame", String(k));
@@ -250,8 +262,11 @@ def _script_json(obj: Any) -> str:
             .replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", title: str | None = None) -> str:
+def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", title: str | None = None,
+                  timeout: float | None = None) -> str:
     """The step-through page of ``root``'s backward pass, as an HTML string (see the module docstring)."""
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str (or None for the default), got {type(title).__name__}")
     order = walk(root)
     check_size(len(order), max_nodes, "the step-through page")
     if not root.requires_grad:
@@ -259,12 +274,13 @@ def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", tit
             "render_backward_html() needs an output that requires grad; this one was made from constants, "
             "detached values or under no_grad(), so there is no backward pass to show"
         )
-    names = node_names(order)
+    names = shown_names(order)
     frames = backward_frames(order)
-    svg = run_dot(build_digraph(order, grads=adjoints(order), number=fixed_number, rankdir=rankdir).source,
-                  "svg").decode("utf-8")
+    source = build_source(order, grads=adjoints(order), number=fixed_number, rankdir=rankdir)
+    svg = run_dot(source, "svg", timeout=timeout, what=f"{len(order)} Values").decode("utf-8")
     svg = svg[svg.index("<svg"):]
-    heading = title if title is not None else f"Backward pass of {names[id(root)]}, node by node"
+    default = f"Backward pass of {names[id(root)]}, node by node"
+    heading = visible_text(title if title is not None else default, max_chars=200)
     payload = {
         "frames": frames,
         "grad_nodes": [i for i, v in enumerate(order) if v.requires_grad],
@@ -311,6 +327,7 @@ def render_backward_html(
     max_nodes: int = 200,
     rankdir: str = "LR",
     title: str | None = None,
+    timeout: float | None = None,
 ) -> Path:
     """Write one offline HTML page that steps through ``root``'s backward pass; returns the path.
 
@@ -319,9 +336,12 @@ def render_backward_html(
     gradients it updates and one chain-rule line per update), and a last frame
     with every gradient.  Needs Graphviz's ``dot`` for the layout; graphs with
     more than ``max_nodes`` Values are refused (one frame per node gets long).
-    ``.grad`` is not touched.
+    ``.grad`` is not touched.  ``timeout`` bounds Graphviz's layout in seconds
+    (default 30, or ``$TINYGRAD_EDU_DOT_TIMEOUT``).  Any label can be shown:
+    characters a file cannot hold (a lone surrogate) or a terminal would act on
+    (control characters) are written as visible escapes such as ``\\ud800``.
     """
-    target = Path(path)
-    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title)
-    write_atomic(target, page.encode("utf-8"))
+    (target,) = check_outputs([path])
+    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout)
+    write_atomic(target, page.encode("utf-8", "backslashreplace"))
     return target

@@ -1,36 +1,61 @@
-"""Jupyter display of a Value: its graph as SVG, or its text repr when that cannot be drawn.
+"""Jupyter display of a Value: its graph as SVG, or its text repr plus a one-line note saying why not.
 
-``Value._repr_mimebundle_`` calls :func:`mimebundle`, so evaluating a Value in a
-notebook cell shows the picture of :func:`~tinygrad_edu.viz.draw_graph`.  When
-the picture cannot be made - the ``graphviz`` Python package or Graphviz's
-``dot`` program is missing, or the graph has more Values than the cap - the
-bundle holds only the text repr, so displaying a Value never fails.
+The engine's ``Value._repr_mimebundle_`` calls the display hook that
+``tinygrad_edu/__init__.py`` installs, which imports this module on first use
+and calls :func:`mimebundle`; so evaluating a Value in a notebook cell shows the
+picture of :func:`~tinygrad_edu.viz.draw_graph`.  Graphviz's layout is given
+at most :data:`JUPYTER_DOT_TIMEOUT` seconds, so a display never blocks the
+kernel for long.  When the picture cannot be made - the graph has more Values
+than the cap, the layout runs out of time, or Graphviz's ``dot`` program is
+missing - the bundle holds the text repr and a short note (``text/markdown``)
+saying why and what to do, so displaying a Value never fails silently.
 """
 
 from __future__ import annotations
 
 from tinygrad_edu.engine.value import Value
+from tinygrad_edu.viz.dot import DotFailedError, DotTimeoutError, run_dot
+from tinygrad_edu.viz.errors import GraphTooLargeError, GraphvizNotFoundError
+from tinygrad_edu.viz.graph import graph_source
+from tinygrad_edu.viz.walk import walk
 
 #: Largest graph drawn inline in a notebook.
 JUPYTER_MAX_NODES = 500
+#: Seconds Graphviz may spend on an inline picture.
+JUPYTER_DOT_TIMEOUT = 4.0
 
 
-def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES) -> dict[str, str]:
-    """``{"image/svg+xml": ..., "text/plain": repr(value)}``, or just the text when it cannot be drawn.
+def _note(text: str, why: str) -> dict[str, str]:
+    note = f"*(graph not drawn: {why})*"
+    return {"text/plain": text, "text/markdown": f"`{text}`\n\n{note}"}
+
+
+def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
+               timeout: float = JUPYTER_DOT_TIMEOUT) -> dict[str, str]:
+    """``{"image/svg+xml": ..., "text/plain": repr(value)}``, or the text with a note saying why not drawn.
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(2.0, label="x")
-    >>> bundle = mimebundle(x * x, max_nodes=1)     # 3 Values: over the cap
-    >>> bundle
-    {'text/plain': "Value(data=4, op='mul')"}
+    >>> bundle = mimebundle(x * x, max_nodes=1)     # 2 Values: over the cap
+    >>> bundle["text/plain"]
+    "Value(data=4, op='mul')"
+    >>> print(bundle["text/markdown"].splitlines()[-1])   # doctest: +ELLIPSIS
+    *(graph not drawn: it has 2 Values, more than the 1 drawn inline; call ...max_nodes=2) ...
     """
     text = repr(value)
+    n = len(walk(value))
+    if n > max_nodes:
+        return _note(text, f"it has {n} Values, more than the {max_nodes} drawn inline; call "
+                           f'tinygrad_edu.viz.render_graph(v, "g.svg", max_nodes={n}) to draw it into a file')
     try:
-        from tinygrad_edu.viz.errors import GraphTooLargeError, GraphvizNotFoundError
-        from tinygrad_edu.viz.graph import draw_graph, run_dot
-
-        source = draw_graph(value, max_nodes=max_nodes).source
-        svg = run_dot(source, "svg").decode("utf-8")
-    except (ImportError, GraphTooLargeError, GraphvizNotFoundError):
-        return {"text/plain": text}
+        svg = run_dot(graph_source(value, max_nodes=max_nodes), "svg", timeout=timeout,
+                      what=f"{n} Values").decode("utf-8")
+    except DotTimeoutError:
+        return _note(text, f"Graphviz's layout of its {n} Values took over {timeout:g} s; draw it into a "
+                           f"file with tinygrad_edu.viz.render_graph(v, \"g.svg\", show_local_grads=False)")
+    except GraphvizNotFoundError:
+        return _note(text, "Graphviz's `dot` program is not installed (Debian/Ubuntu: apt-get install "
+                           "graphviz; macOS: brew install graphviz)")
+    except (GraphTooLargeError, DotFailedError, OSError) as exc:
+        return _note(text, " ".join(str(exc).split()))
     return {"image/svg+xml": svg, "text/plain": text}

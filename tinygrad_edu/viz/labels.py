@@ -142,6 +142,20 @@ def node_names(order: Sequence[Value]) -> dict[int, str]:
     return names
 
 
+def shown_names(order: Sequence[Value], max_chars: int = 60) -> dict[int, str]:
+    """:func:`node_names` made safe to print: control characters and lone surrogates become escapes.
+
+    Used for text (``explain``, the step-through page), so a label holding a
+    terminal escape sequence (``ESC ]0;...``) is shown, never acted on.
+
+    >>> import tinygrad_edu as tg
+    >>> v = tg.Value(1.0, label="\x1b]0;pwned\x07")
+    >>> shown_names([v])[id(v)]
+    '\\\\x1b]0;pwned\\\\x07'
+    """
+    return {k: visible_text(name, max_chars) for k, name in node_names(order).items()}
+
+
 def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
     """How ``v`` was computed, in math notation with its inputs' names: ``w × x``, ``σ(u2)``, ``u1 ** 2``.
 
@@ -178,6 +192,8 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
     inner = ", ".join(args)
     if isinstance(param, (int, float)) and not isinstance(param, bool):
         inner += f"; {spec.param}={short_number(float(param))}"
+    elif isinstance(param, tuple):  # clamp's (min, max); None is an open side
+        inner += "; " + ", ".join("–" if q is None else short_number(float(q)) for q in param)
     return f"{spec.symbol}({inner})"
 
 
@@ -186,12 +202,14 @@ def op_symbol(v: Value) -> str:
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(1.0)
-    >>> op_symbol(x * 2), op_symbol(x ** 3), op_symbol(x.leaky_relu(0.1))
-    ('×', '**3', 'LReLU 0.1')
+    >>> op_symbol(x * 2), op_symbol(x ** 3), op_symbol(x.leaky_relu(0.1)), op_symbol(tg.dot([x], [x]))
+    ('×', '**3', 'LReLU 0.1', 'w·x')
     """
     spec = v.op_spec
     if spec is None:
         return ""
+    if spec.name == "dot":  # the registry's "·" is a speck in a picture
+        return "w·x"
     param = v.param
     if isinstance(param, (int, float)) and not isinstance(param, bool):
         sep = "" if spec.name == "pow" else " "
