@@ -458,6 +458,7 @@ class Value:
         if done is not None:
             return done
         maker, args = _flatten(self)
+        out: Value
         if maker is _leaf:
             out = _leaf(*args)
         else:

@@ -144,7 +144,7 @@ def run_dot(source: str, fmt: str, *, timeout: float | None = None, what: str = 
         raise DotTimeoutError(
             f"Graphviz's dot did not finish laying out {what} within {limit:g} s and was stopped. "
             f"To fix: draw without the local derivatives (--no-local-grads, show_local_grads=False), "
-            f"draw a smaller part of the graph, or allow more time (--dot-timeout SECONDS, "
+            f"draw a smaller part of the graph, or allow more time (render_graph(..., "
             f"timeout=SECONDS, or the environment variable {DOT_TIMEOUT_ENV})") from None
     finally:
         _stop(proc)
