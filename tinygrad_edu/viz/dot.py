@@ -145,7 +145,7 @@ def run_dot(source: str, fmt: str, *, timeout: float | None = None, what: str = 
             f"Graphviz's dot did not finish laying out {what} within {limit:g} s and was stopped. "
             f"To fix: draw without the local derivatives (--no-local-grads, show_local_grads=False), "
             f"draw a smaller part of the graph, or allow more time (render_graph(..., "
-            f"timeout=SECONDS, or the environment variable {DOT_TIMEOUT_ENV})") from None
+            f"timeout=SECONDS) or the environment variable {DOT_TIMEOUT_ENV})") from None
     finally:
         _stop(proc)
     if proc.returncode != 0:
