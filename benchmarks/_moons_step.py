@@ -1,10 +1,8 @@
 """One engine, one fresh interpreter: time micrograd's demo training step.
 
 Run by ``benchmarks/bench_vs_micrograd.py``; prints one JSON line.  The user code
-below is identical for every engine: only ``Value``, ``+``, ``*``, ``relu`` and
+below is identical for both engines: only ``Value``, ``+``, ``*``, ``relu`` and
 Python's built-in ``sum`` (a chain of binary additions), as in micrograd's demo.
-The ``compiled`` engine is tinygrad_edu with ``tg.compile(loss, params)``: the
-same ``loss`` function, traced once, then the generated program each step.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ import json
 import math
 import random
 import statistics
-import sys
 import time
 import tracemalloc
 
@@ -117,23 +114,18 @@ class NoGraphValue:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--engine", choices=["micrograd", "tinygrad_edu", "compiled", "floor"], required=True)
+    ap.add_argument("--engine", choices=["micrograd", "tinygrad_edu", "floor"], required=True)
     ap.add_argument("--steps", type=int, default=100)
-    ap.add_argument("--hidden", type=int, default=16, help="neurons in each of the two hidden layers")
     args = ap.parse_args()
     if args.engine == "micrograd":
         from micrograd.engine import Value
-
-        # micrograd's topological sort recurses once per node on the longest path: the
-        # regularisation sum of a 64-wide MLP is over 4000 deep (3.11 runs it without C recursion)
-        sys.setrecursionlimit(1_000_000)
-    elif args.engine in ("tinygrad_edu", "compiled"):
+    elif args.engine == "tinygrad_edu":
         from tinygrad_edu import Value
     else:
         Value = NoGraphValue
 
     MLP = build(Value)
-    model = MLP(2, [args.hidden, args.hidden, 1], random.Random(1337))
+    model = MLP(2, [16, 16, 1], random.Random(1337))
     X, y = make_moons(100, 0.1, seed=1)
 
     def loss():
@@ -155,25 +147,6 @@ def main() -> None:
     total.backward()
     first = {"loss": total.data, "grads": [p.grad for p in model.parameters()]}
     del total
-    extra: dict = {}
-    if args.engine == "compiled":
-        import tinygrad_edu as tg
-
-        c0, w0 = time.process_time(), time.perf_counter()
-        compiled = tg.compile(loss, model.parameters())  # traces loss() once, generates and compiles
-        extra["compile_s"] = time.perf_counter() - w0
-        extra["compile_cpu_s"] = time.process_time() - c0
-        extra["num_ops"] = compiled.num_ops
-        extra["source_lines"] = compiled.source.count("\n")
-        model.zero_grad()
-        tracemalloc.start()
-        start = tracemalloc.get_traced_memory()[0]
-        compiled()
-        extra["step_peak_bytes"] = tracemalloc.get_traced_memory()[1] - start
-        tracemalloc.stop()
-        model.zero_grad()
-        compiled_loss = compiled()
-        first = {"loss": compiled_loss, "grads": [p.grad for p in model.parameters()]}
 
     # time spent in CPython's cyclic garbage collector, through its callbacks
     in_gc = [0.0, 0.0]  # [total, start of the running collection]
@@ -186,25 +159,18 @@ def main() -> None:
             in_gc[0] += now - in_gc[1]
 
     gc.callbacks.append(on_gc)
-    times, fwd, bwd, losses = [], [], [], []
+    times, fwd, bwd = [], [], []
     for k in range(args.steps):
         t0 = time.perf_counter()
-        if args.engine == "compiled":  # one program: forward and backward together
-            t1 = t0
-            model.zero_grad()
-            value = compiled()
-        else:
-            total = loss()
-            t1 = time.perf_counter()
-            model.zero_grad()
-            total.backward()
-            value = total.data
+        total = loss()
+        t1 = time.perf_counter()
+        model.zero_grad()
+        total.backward()
         t2 = time.perf_counter()
-        losses.append(value)
         lr = 1.0 - 0.9 * k / 100
         for p in model.parameters():
             p.data -= lr * p.grad
-        total = None
+        del total
         t3 = time.perf_counter()
         times.append(t3 - t0)
         fwd.append(t1 - t0)
@@ -214,7 +180,7 @@ def main() -> None:
         "step_s": statistics.fmean(times), "median_step_s": statistics.median(times),
         "forward_s": statistics.fmean(fwd), "backward_s": statistics.fmean(bwd),
         "gc_s": in_gc[0] / args.steps,
-        "graph_bytes": graph_bytes, "losses": losses, **first, **extra,
+        "graph_bytes": graph_bytes, **first,
     }))
 
 

@@ -19,15 +19,12 @@ BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_vs_microg
 def test_benchmark_agrees_with_micrograd_on_its_demo_step():
     pytest.importorskip("micrograd", reason="the bench extra installs micrograd 0.1.0")
     out = subprocess.run([sys.executable, str(BENCH), "--steps", "1", "--repeats", "1", "--no-chain"],
-                         capture_output=True, text=True, timeout=400)
+                         capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "same gradients for all 337 parameters: True" in out.stdout
     assert "same loss: True" in out.stdout
     assert "floor: the same user code with a Value that records no graph takes" in out.stdout
-    assert "compiled loss and gradients bit-identical to eager: True" in out.stdout
-    assert "x micrograd's step (goal >= 200x" in out.stdout
-    assert "65077 ops" in out.stdout  # the demo graph the compiled engine traced
-    for engine in ("micrograd", "tinygrad_edu", "compiled"):
+    for engine in ("micrograd", "tinygrad_edu"):
         rows = [line.split() for line in out.stdout.splitlines() if line.startswith(engine + " ")]
         row = next(r for r in rows if r[1][0].isdigit())  # engine, step (median), forward, ...
         assert row[-2].endswith("%)")  # the share of the step spent in the garbage collector
