@@ -157,38 +157,27 @@ class _ModeSwitch:
 
             @functools.wraps(func)
             def gen_wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
-                # The body runs in the mode at every resumption, not just at the first call.
-                previous = setter(target)
-                try:
-                    gen = func(*args, **kwargs)
+                # The body runs in the mode at every resumption, not just at the first call:
+                # each next(), send() or throw() is passed on with the mode switched around it.
+                gen = func(*args, **kwargs)
+                resume: Callable[[], Any] = functools.partial(gen.send, None)
+                while True:
+                    previous = setter(target)
                     try:
-                        value = next(gen)
+                        value = resume()
                     except StopIteration as stop:
                         return stop.value
-                finally:
-                    setter(previous)
-                while True:
+                    finally:
+                        setter(previous)
                     try:
                         sent = yield value
                     except GeneratorExit:
                         gen.close()
                         raise
-                    except BaseException as exc:  # thrown in: hand it to the body, in the mode
-                        previous = setter(target)
-                        try:
-                            value = gen.throw(exc)
-                        except StopIteration as stop:
-                            return stop.value
-                        finally:
-                            setter(previous)
-                        continue
-                    previous = setter(target)
-                    try:
-                        value = gen.send(sent)
-                    except StopIteration as stop:
-                        return stop.value
-                    finally:
-                        setter(previous)
+                    except BaseException as exc:  # thrown in: hand it to the body
+                        resume = functools.partial(gen.throw, exc)
+                    else:
+                        resume = functools.partial(gen.send, sent)
 
             return gen_wrapper  # type: ignore[return-value]
 
