@@ -78,7 +78,7 @@ def _parse_set(items: Sequence[str]) -> dict[str, float]:
 
 def _run_graph(args: argparse.Namespace) -> int:
     from tinygrad_edu.viz.expr import parse_expression
-    from tinygrad_edu.viz.graph import draw_graph, render_graph
+    from tinygrad_edu.viz.graph import graph_source, render_graph
 
     variables = _parse_set(args.set)
     root, leaves = parse_expression(args.expression, variables)
@@ -100,7 +100,7 @@ def _run_graph(args: argparse.Namespace) -> int:
                              "choose smaller inputs or a different expression")
     opts: dict[str, Any] = {"rankdir": args.rankdir, "show_local_grads": not args.no_local_grads,
                             "color_by_grad": args.color_by_grad, "max_nodes": args.max_nodes}
-    draw_graph(root, **opts)  # refuses an over-size graph before any file is written
+    source = graph_source(root, **opts)  # refuses an over-size graph before any file is written
     if args.output:
         path = render_graph(root, args.output, **opts)
         print(f"wrote {path}")
@@ -114,7 +114,7 @@ def _run_graph(args: argparse.Namespace) -> int:
 
         print(explain(root))
     if not (args.output or args.html or args.explain):
-        print(draw_graph(root, **opts).source)
+        print(source)
     return 0
 
 
