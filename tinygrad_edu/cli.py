@@ -25,7 +25,7 @@ import argparse
 import math
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from tinygrad_edu.errors import TinygradEduError
 
@@ -34,8 +34,24 @@ class UsageError(TinygradEduError, ValueError):
     """Bad command-line input (exit status 2)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the message and a ``--help`` hint, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 #: Something that adds one subcommand to the ``add_subparsers()`` object it is given.
 Command = Callable[[Any], None]
+
+EXIT_CODES = """\
+exit status:
+  0    done
+  1    the environment failed: Graphviz or an extra missing, a file that cannot be written
+  2    bad input: a refused expression or option, a domain error, a non-finite result
+  130  interrupted (Ctrl-C)
+Errors are one line on standard error; "wrote FILE" lines go to standard error too,
+so standard output holds only what was asked for (--explain, DOT, -o -)."""
 
 GRAPH_EXAMPLES = """\
 examples:
@@ -50,7 +66,8 @@ minus and calls to the registry's functions (exp, log, sqrt, tanh, sigmoid,
 relu, leaky_relu(x, slope), pow(x, p), sum(...), ...). Nothing else is accepted:
 it is parsed, checked and computed by tinygrad_edu, never run as Python.
 An expression that starts with '-' needs a space or parentheses: "(-x)*2".
-Without -o, --explain or --html the graph's DOT source is printed."""
+Without -o, --explain or --html the graph's DOT source is printed.
+"""
 
 
 def _parse_set(items: Sequence[str]) -> dict[str, float]:
@@ -76,9 +93,70 @@ def _parse_set(items: Sequence[str]) -> dict[str, float]:
     return values
 
 
+#: Names tried, in order, for the expression's result when ``--label`` is not given.
+OUTPUT_NAMES = ("y", "f", "out", "result")
+
+
+def _output_name(given: str | None, variables: Sequence[str]) -> str:
+    """The result's label: ``--label`` if given (it must not be a variable), else the first free name."""
+    if given is not None:
+        if given in variables:
+            raise UsageError(f"--label {given}: {given!r} is already a variable of the expression; "
+                             "pick another name for the result")
+        return given
+    for name in OUTPUT_NAMES:
+        if name not in variables:
+            return name
+    n = 1
+    while f"out{n}" in variables:
+        n += 1
+    return f"out{n}"
+
+
+def _check_finite(root: Any, leaves: dict[str, Any], backward: bool) -> None:
+    """Refuse (UsageError) a value or a gradient that is inf or nan: the picture would teach nothing."""
+    if not math.isfinite(root.data):
+        raise UsageError(f"the expression's value is {root.data} (it overflows or is undefined, "
+                         "not a finite number); choose smaller inputs or a different expression")
+    if backward:
+        bad = sorted(name for name, leaf in leaves.items() if not math.isfinite(leaf.grad))
+        if bad:
+            raise UsageError(f"the gradient with respect to {', '.join(bad)} overflows or is undefined "
+                             "(not a finite number); choose smaller inputs or a different expression")
+
+
 def _run_graph(args: argparse.Namespace) -> int:
+    """Compute every requested output in memory, then write the files, then print.
+
+    Nothing is written unless every output could be made: the file names are
+    checked first, and a failure while laying out the picture or the page
+    leaves every file as it was.
+    """
     from tinygrad_edu.viz.expr import parse_expression
-    from tinygrad_edu.viz.graph import graph_source, render_graph
+    from tinygrad_edu.viz.files import check_outputs, write_atomic
+    from tinygrad_edu.viz.graph import format_of, graph_bytes, graph_source
+
+    to_stdout = args.output == "-"
+    if args.format is not None and not to_stdout:
+        raise UsageError("--format is for -o - (standard output); with a file name, its suffix picks "
+                         "the format (.svg .png .pdf .dot)")
+    if to_stdout and args.explain:
+        raise UsageError("-o - and --explain both write to standard output; "
+                         "write the picture to a file, or drop --explain")
+    if args.html == "-":
+        raise UsageError("--html needs a file name such as steps.html ('-' is only for -o)")
+    for option, name in (("-o", args.output), ("--html", args.html)):
+        if name is not None and not name.strip():
+            raise UsageError(f"{option} got an empty file name; give one such as "
+                             f"{'graph.svg' if option == '-o' else 'steps.html'}")
+    files = ([args.output] if args.output is not None and not to_stdout else []) + (
+        [args.html] if args.html is not None else [])
+    check_outputs(files)  # empty names, folders, a file as parent, the same file twice: refused up front
+    fmt = "dot"
+    if to_stdout:
+        fmt = args.format or "dot"
+    elif args.output is not None:
+        fmt = format_of(args.output)
 
     variables = _parse_set(args.set)
     root, leaves = parse_expression(args.expression, variables)
@@ -86,35 +164,46 @@ def _run_graph(args: argparse.Namespace) -> int:
     if unused:
         print(f"note: {', '.join(unused)} set but not used in the expression", file=sys.stderr)
     if not root.is_leaf:
-        root.label = args.label
-    if not math.isfinite(root.data):
-        raise UsageError(f"the expression's value is {root.data} (it overflows or is undefined, "
-                         "not a finite number); "
-                         "choose smaller inputs or a different expression")
+        root.label = _output_name(args.label, list(variables))
+    _check_finite(root, leaves, backward=False)
     if not args.no_backward:
         root.backward()
-        bad = sorted(name for name, leaf in leaves.items() if not math.isfinite(leaf.grad))
-        if bad:
-            raise UsageError(f"the gradient with respect to {', '.join(bad)} overflows or is undefined "
-                             "(not a finite number); "
-                             "choose smaller inputs or a different expression")
+        _check_finite(root, leaves, backward=True)
     opts: dict[str, Any] = {"rankdir": args.rankdir, "show_local_grads": not args.no_local_grads,
                             "color_by_grad": args.color_by_grad, "max_nodes": args.max_nodes}
-    source = graph_source(root, **opts)  # refuses an over-size graph before any file is written
-    if args.output:
-        path = render_graph(root, args.output, **opts)
-        print(f"wrote {path}")
-    if args.html:
-        from tinygrad_edu.viz.html import render_backward_html
+    source = graph_source(root, **opts)  # refuses an over-size graph before anything is laid out
 
-        path = render_backward_html(root, args.html, max_nodes=args.max_nodes, rankdir=args.rankdir)
-        print(f"wrote {path}")
+    writes: list[tuple[str, bytes]] = []
+    picture: bytes | None = None
+    if args.output is not None:
+        picture = graph_bytes(source, fmt, fallback=None if to_stdout else args.output)
+        if not to_stdout:
+            writes.append((args.output, picture))
+    if args.html is not None:
+        from tinygrad_edu.viz.html import backward_page
+
+        page = backward_page(root, max_nodes=args.max_nodes, rankdir=args.rankdir)
+        writes.append((args.html, page.encode("utf-8", "backslashreplace")))
+    text = None
     if args.explain:
         from tinygrad_edu.viz.explain import explain
 
-        print(explain(root))
-    if not (args.output or args.html or args.explain):
-        print(source)
+        text = str(explain(root))
+
+    for path, data in writes:
+        write_atomic(path, data)
+        print(f"wrote {path}", file=sys.stderr)
+    if to_stdout and picture is not None:
+        if fmt == "dot":
+            sys.stdout.write(picture.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(picture)
+            sys.stdout.buffer.flush()
+    if text is not None:
+        print(text)
+    if args.output is None and args.html is None and not args.explain:
+        print(source, end="" if source.endswith("\n") else "\n")
     return 0
 
 
@@ -126,17 +215,21 @@ def _graph_command(sub: Any) -> None:
         help="draw an expression's graph and chain rule",
         description="Draw the computation graph of EXPRESSION with each edge labelled by its local "
                     "derivative, after a backward pass from the output.",
-        epilog=GRAPH_EXAMPLES,
+        epilog=GRAPH_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("expression", help='e.g. "sigmoid(w*x + b)" (quote it for the shell)')
     p.add_argument("--set", nargs="+", action="extend", default=[], metavar="NAME=NUMBER",
                    help="values of the expression's variables, e.g. --set x=1 w=2 b=0")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the graph to FILE; the suffix picks the format: .svg .png .pdf .dot")
+                   help="write the graph to FILE; the suffix picks the format: .svg .png .pdf .dot; "
+                        "'-' writes it to standard output (DOT, or --format)")
+    p.add_argument("--format", choices=("dot", "svg", "png", "pdf"),
+                   help="the format for -o - (default: dot)")
     p.add_argument("--explain", action="store_true", help="print the chain rule path by path")
     p.add_argument("--html", metavar="FILE", help="write a step-through page of the backward pass")
-    p.add_argument("--label", default="y", help="name of the expression's result (default: y)")
+    p.add_argument("--label", default=None,
+                   help="name of the expression's result (default: y, or f, out, ... if y is a variable)")
     p.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: LR)")
     p.add_argument("--color-by-grad", action="store_true", help="shade boxes by |grad| (log scale)")
     p.add_argument("--no-local-grads", action="store_true", help="leave the edges unlabelled")
@@ -154,7 +247,8 @@ def _tour_command(sub: Any) -> None:
         "tour", help="run the guided tour of demos into a picture gallery",
         description="Run every demo (with a progress bar) and write its pictures (png and svg), an "
                     "offline gallery index.html with a caption per picture, and summary.txt into --out.",
-        epilog="example: tinygrad-edu tour --out gallery   (then open gallery/index.html)",
+        epilog="example: tinygrad-edu tour --out gallery   (then open gallery/index.html)\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     tour.build_parser(p)
     p.set_defaults(run=tour.main_from_args)
@@ -168,11 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand of :data:`COMMANDS`."""
     from tinygrad_edu import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tinygrad-edu",
         description="tinygrad_edu: see the chain rule of a scalar autodiff engine.",
         epilog='example: tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0 -o neuron.svg\n'
-               "run 'tinygrad-edu COMMAND --help' for a command's options and examples",
+               "run 'tinygrad-edu COMMAND --help' for a command's options and examples\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tinygrad-edu {__version__}")

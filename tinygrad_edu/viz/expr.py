@@ -26,6 +26,7 @@ registry's forward (so ``x ** (1/2)`` is one ``pow`` node with exponent 0.5).
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Mapping
 from typing import Any, Union
 
@@ -107,6 +108,10 @@ def _check(text: str, tree: ast.Expression, variables: Mapping[str, float]) -> N
                 if isinstance(value, complex):
                     kind = "complex numbers"
                 raise _refuse(text, node, kind, variables)
+            if isinstance(value, float) and not math.isfinite(value):  # 1e999 reads as inf
+                literal = ast.get_source_segment(text, node) or repr(value)
+                raise ExpressionError(f"the number {literal} is too large for a float (it would be inf); "
+                                      "use a finite number, as --set does")
         elif isinstance(node, ast.Name):
             if node.id not in variables:
                 hint = (f"{node.id} is a function: call it as {node.id}(...)" if node.id in funcs
@@ -217,9 +222,10 @@ def _evaluate(tree: ast.Expression, leaves: Mapping[str, Value]) -> Operand:
             number = node.value
             assert isinstance(number, (int, float))  # checked by _check
             try:
-                results.append(float(number))
+                literal = float(number)
             except OverflowError:
                 raise ExpressionError(f"the number {str(number)[:20]}… is too large for a float") from None
+            results.append(literal)
         elif isinstance(node, ast.Name):
             results.append(leaves[node.id])
         elif not ready:

@@ -513,25 +513,45 @@ def render_graph(root: Value, path: str | os.PathLike[str], *, timeout: float | 
     next to ``path`` and :class:`GraphvizNotFoundError` says how to install Graphviz.
     """
     target = Path(os.fspath(path))
+    fmt = format_of(target)
+    check_outputs([target])
+    source = graph_source(root, **opts)
+    data = graph_bytes(source, fmt, timeout=timeout, fallback=target, what=f"{len(walk(root))} Values")
+    write_atomic(target, data)
+    return target
+
+
+def format_of(path: str | os.PathLike[str]) -> str:
+    """The output format that ``path``'s suffix asks for: ``"svg"``, ``"png"``, ``"pdf"`` or ``"dot"``."""
+    target = Path(os.fspath(path))
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(
             f"cannot tell the format of {str(target)!r} from its suffix {suffix!r}; "
             f"use one of {', '.join(FORMATS)}"
         )
-    check_outputs([target])
-    source = graph_source(root, **opts)
-    fmt = FORMATS[suffix]
-    if fmt is None:
-        write_atomic(target, source.encode("utf-8"))
-        return target
+    return FORMATS[suffix] or "dot"
+
+
+def graph_bytes(source: str, fmt: str, *, timeout: float | None = None,
+                fallback: str | os.PathLike[str] | None = None, what: str = "the graph") -> bytes:
+    """The DOT ``source`` laid out as ``fmt`` (``"svg"``, ``"png"``, ``"pdf"``, or ``"dot"`` for the text).
+
+    When Graphviz's ``dot`` program is missing and ``fallback`` names the
+    picture the user asked for, the DOT source is written next to it (same
+    name, suffix ``.dot``) and the :class:`GraphvizNotFoundError` says so.
+    ``what`` names the graph in a timeout message.
+    """
+    if fmt == "dot":
+        return source.encode("utf-8")
     try:
-        data = run_dot(source, fmt, timeout=timeout, what=f"{len(walk(root))} Values")
+        return run_dot(source, fmt, timeout=timeout, what=what)
     except GraphvizNotFoundError as exc:
-        fallback = target.with_suffix(".dot")
-        write_atomic(fallback, source.encode("utf-8"))
+        if fallback is None:
+            raise
+        target = Path(os.fspath(fallback))
+        keep = target.with_suffix(".dot")
+        write_atomic(keep, source.encode("utf-8"))
         raise GraphvizNotFoundError(
-            f"{exc} The graph's DOT source was written to {fallback} "
-            f"(render it later with: dot -T{fmt} {fallback.name} -o {target.name})") from None
-    write_atomic(target, data)
-    return target
+            f"{exc} The graph's DOT source was written to {keep} "
+            f"(render it later with: dot -T{fmt} {keep.name} -o {target.name})") from None
