@@ -335,7 +335,30 @@ def test_module_parameters_are_clustered_by_name_prefix():
             assert where[node + "_op"] == ("layers.0", f"layers.0.neurons.{n}")
     assert where[vid[id(loss)]] == ()          # the sum of both neurons belongs to neither
     consts = [vid[id(v)] for v in order if not v.requires_grad]
-    assert consts and all(where[c] == () for c in consts)
+    assert consts and all(where[c] == ("inputs",) for c in consts)   # the inputs' own boxes, together
+
+
+def test_a_modules_inputs_are_copied_into_each_neuron_not_wired_across_boxes():
+    """No edge from an input crosses a neuron's box: each neuron draws a dashed copy of the inputs it uses."""
+    from tinygrad_edu import nn
+    from tinygrad_edu.viz.walk import walk
+
+    m = nn.MLP(2, [3, 1], seed=0)
+    xs = [tg.Value(1.0, label="x1"), tg.Value(-2.0, label="x2")]
+    out = m(xs)
+    vid = {id(v): f"v{i}" for i, v in enumerate(walk(out))}
+    source = draw_graph(out, module=m).source
+    where = cluster_of(source)
+    assert [where[vid[id(x)]] for x in xs] == [("inputs",), ("inputs",)]
+    from_inputs = [ln for x in xs for ln in source.splitlines() if re.match(rf"\s*{vid[id(x)]} -> ", ln)]
+    assert from_inputs and all("style=invis" in ln for ln in from_inputs)   # they only hold the layout
+    copies = [node for node, owner in where.items() if node.startswith("r")]
+    assert sorted(where[c] for c in copies) == sorted(
+        ("layers.0", f"layers.0.neurons.{n}") for n in range(3) for _ in xs)
+    for c in copies:   # each copy is named after its input and feeds that neuron's w·x
+        line = next(ln for ln in source.splitlines() if ln.strip().startswith(f"{c} [label="))
+        assert re.search(r"<I>x[12]</I>", line)
+        assert any(ln.strip().startswith(f"{c} -> ") for ln in source.splitlines())
 
 
 def test_real_mlp_parameters_sit_in_their_layer_and_neuron():

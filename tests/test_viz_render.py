@@ -128,8 +128,11 @@ def test_mlp_inputs_sit_before_the_first_layer():
     svg = ET.fromstring(run_dot(graph_source(out, module=m), "svg"))
     ids = {f"v{order.index(x1)}", f"v{order.index(x2)}"}
     inputs = [b for b in _boxes(svg, "node") if b[0] in ids]
-    clusters = _boxes(svg, "cluster")
-    assert len(inputs) == 2 and clusters
+    boxes = _boxes(svg, "cluster")
+    # the inputs' own box ("inputs") holds them; every layer's box lies right of it
+    holder = [c for c in boxes if all(c[1] <= left and right <= c[2] for _, left, right in inputs)]
+    clusters = [c for c in boxes if c not in holder]
+    assert len(inputs) == 2 and len(holder) == 1 and clusters
     assert max(right for _, _, right in inputs) < min(left for _, left, _ in clusters)
 
 

@@ -64,6 +64,8 @@ RANKDIRS = ("LR", "TB", "RL", "BT")
 
 #: An edge spanning more ranks than this starts from a reference box next to its op instead.
 MAX_EDGE_SPAN = 6
+#: The cluster that holds a module's input boxes (``module=`` drawings).
+INPUTS_CLUSTER = ("inputs",)
 
 # Fill colours of the four kinds of Value, and of op nodes.
 PARAM_FILL = "#dbeafe"  # a leaf that requires grad: an input or a parameter
@@ -328,11 +330,15 @@ def build_source(
     rank = _ranks(order)
     side = _IN_SIDE[rankdir]
     references = 0
+    # a module's inputs (leaves outside every cluster that feed a clustered op): copied into each
+    # cluster that uses them; the boxes themselves are gathered in one "inputs" cluster
+    module_inputs = {id(x) for v in order if id(v) in owner_of and not v.is_leaf
+                     for x in v.inputs if x.is_leaf and id(x) not in owner_of}
 
     b = _Builder()
     for i, v in enumerate(order):
         vid = f"v{i}"
-        owner = owner_of.get(id(v))
+        owner = INPUTS_CLUSTER if id(v) in module_inputs else owner_of.get(id(v))
         is_const = not v.requires_grad
         grad = grads.get(id(v), 0.0)
         if is_const:
@@ -373,7 +379,10 @@ def build_source(
             if not x.requires_grad:
                 attrs.update(style="dashed", color="#9ca3af")
             tail = f"v{index[id(x)]}"
-            if op_rank - rank[id(x)] > MAX_EDGE_SPAN:
+            far = op_rank - rank[id(x)] > MAX_EDGE_SPAN
+            # an input of a module's first layer: its edges would cross every neuron's box (and the
+            # weights in it), so each neuron gets its own copy and the input box stays outside
+            if far or (owner is not None and id(x) in module_inputs):
                 tail = f"r{i}_{k}"
                 references += 1
                 xname = names[id(x)]
@@ -383,9 +392,8 @@ def build_source(
                     "id": tail, "class": "ref",
                     "tooltip": f"{html_text(xname)}: the same Value as the box {html_text(xname)}, "
                                f"repeated here instead of a long edge"})
-            elif owner is not None and x.is_leaf and id(x) not in owner_of:
-                # an input of a module's first layer: one rank more, so it sits before the layer's box
-                attrs["minlen"] = "2"
+                if id(x) in module_inputs:  # an unseen edge keeps the input's box before the layer
+                    b.edge(f"v{index[id(x)]}", tail, {"style": "invis"})
             head = f"{oid}:i{k}:{side}" if show_local_grads else oid
             b.edge(tail, head, attrs)
 
