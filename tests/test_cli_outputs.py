@@ -171,3 +171,18 @@ def test_explain_and_dot_need_no_extra_and_no_graphviz(tmp_path):
     assert (tmp_path / "n.dot").read_text().startswith("digraph")
     r = run(*NEURON, "-o", "-", cwd=tmp_path, env=env, prelude=hide)
     assert r.returncode == 0 and r.stdout.decode() == (tmp_path / "n.dot").read_text()
+
+
+@pytest.mark.parametrize(("expr", "values", "name"), [
+    ("tanh(x)", {"x": 0.5}, "x"),
+    ("x*w", {"x": 0.5, "w": 3.0}, "w"),
+])
+def test_a_one_edge_path_prints_the_chain_once(expr, values, name):
+    from tinygrad_edu.viz.explain import explain
+
+    root, leaves = parse_expression(expr, values)
+    root.label = "y"
+    root.backward()
+    lines = str(explain(root)).splitlines()
+    line = next(ln for ln in lines if ln.startswith(f"dy/d{name} ="))
+    assert line == f"dy/d{name} = {leaves[name].grad:.4f}"

@@ -229,7 +229,9 @@ def explain(
             text = f"{_elide(len(path), symbol, ' · ')} = {_elide(len(factors), number, ' × ')}"
             texts.append((f"{text} = {fixed_number(product)}", product))
         if n_paths == 1:
-            lines.append(f"{lhs} = {texts[0][0]}")
+            only = texts[0][0]
+            # a one-edge path is its own local derivative: say dy/dx = 0.79, not dy/dx = dy/dx = 0.79
+            lines.append(only if only.startswith(f"{lhs} = ") else f"{lhs} = {only}")
             continue
         lines.append(f"{lhs} = sum over {n_paths:,} paths, as {xname} is used more than once:")
         lines.extend(f"  {t}" for t, _ in texts)
