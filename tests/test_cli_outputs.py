@@ -186,3 +186,31 @@ def test_a_one_edge_path_prints_the_chain_once(expr, values, name):
     lines = str(explain(root)).splitlines()
     line = next(ln for ln in lines if ln.startswith(f"dy/d{name} ="))
     assert line == f"dy/d{name} = {leaves[name].grad:.4f}"
+
+
+def test_code_prints_the_compiled_program_of_the_expression(capsys):
+    import ast
+
+    import tinygrad_edu as tg
+
+    assert main([*NEURON, "--code"]) == 0
+    out = capsys.readouterr().out
+    root, leaves = parse_expression("sigmoid(w*x + b)", {"x": 1, "w": 2, "b": 0})
+    root.label = "y"
+    step = tg.compile(lambda: root, list(leaves.values()))
+    assert out == step.source + ("" if step.source.endswith("\n") else "\n")
+    ast.parse(out)                                        # a real Python program
+    assert "def step(" in out and "d_w = " in out
+    step()                                                # the program's gradients are backward()'s
+    grads = {n: v.grad for n, v in leaves.items()}
+    for v in leaves.values():
+        v.grad = 0.0
+    root.backward()
+    assert grads == {n: v.grad for n, v in leaves.items()}
+
+
+def test_code_refuses_a_lone_variable_and_a_shared_stdout(capsys):
+    assert main(["graph", "x", "--set", "x=1", "--code"]) == 2
+    assert "at least one operation" in one_error_line(capsys.readouterr().err)
+    assert main([*NEURON, "--code", "-o", "-"]) == 2
+    assert "-o - and --code both write" in one_error_line(capsys.readouterr().err)

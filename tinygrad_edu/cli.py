@@ -58,6 +58,7 @@ examples:
   tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0 -o neuron.svg
   tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0 --explain
   tinygrad-edu graph "x*x + x" --set x=3 --html steps.html
+  tinygrad-edu graph "sigmoid(w*x + b)" --set x=1 w=2 b=0 --code
   tinygrad-edu graph "tanh(w1*x1 + w2*x2 + b)" --set x1=2 x2=0 w1=-3 w2=1 b=6.88 -o neuron.png
   tinygrad-edu graph "log(1 + exp(-(y*z)))" --set y=1 z=0.5 -o loss.pdf --color-by-grad
 
@@ -125,6 +126,16 @@ def _check_finite(root: Any, leaves: dict[str, Any], backward: bool) -> None:
                              "(not a finite number); choose smaller inputs or a different expression")
 
 
+def _generated_program(root: Any, leaves: dict[str, Any]) -> str:
+    """The straight-line forward and backward program that ``tg.compile`` writes for ``root``."""
+    from tinygrad_edu.engine.compiled import compile as compile_step
+
+    params = [leaf for leaf in leaves.values() if leaf.requires_grad]
+    if root.is_leaf:
+        raise UsageError("--code needs an expression with at least one operation, not a lone variable")
+    return compile_step(lambda: root, params).source
+
+
 def _run_graph(args: argparse.Namespace) -> int:
     """Compute every requested output in memory, then write the files, then print.
 
@@ -140,9 +151,10 @@ def _run_graph(args: argparse.Namespace) -> int:
     if args.format is not None and not to_stdout:
         raise UsageError("--format is for -o - (standard output); with a file name, its suffix picks "
                          "the format (.svg .png .pdf .dot)")
-    if to_stdout and args.explain:
-        raise UsageError("-o - and --explain both write to standard output; "
-                         "write the picture to a file, or drop --explain")
+    if to_stdout and (args.explain or args.code):
+        flag = "--explain" if args.explain else "--code"
+        raise UsageError(f"-o - and {flag} both write to standard output; "
+                         f"write the picture to a file, or drop {flag}")
     if args.html == "-":
         raise UsageError("--html needs a file name such as steps.html ('-' is only for -o)")
     for option, name in (("-o", args.output), ("--html", args.html)):
@@ -166,6 +178,9 @@ def _run_graph(args: argparse.Namespace) -> int:
     if not root.is_leaf:
         root.label = _output_name(args.label, list(variables))
     _check_finite(root, leaves, backward=False)
+    code = None
+    if args.code:
+        code = _generated_program(root, leaves)
     if not args.no_backward:
         root.backward()
         _check_finite(root, leaves, backward=True)
@@ -202,7 +217,11 @@ def _run_graph(args: argparse.Namespace) -> int:
             sys.stdout.buffer.flush()
     if text is not None:
         print(text)
-    if args.output is None and args.html is None and not args.explain:
+    if code is not None:
+        if text is not None:
+            print()
+        print(code, end="" if code.endswith("\n") else "\n")
+    if args.output is None and args.html is None and not args.explain and not args.code:
         print(source, end="" if source.endswith("\n") else "\n")
     return 0
 
@@ -228,6 +247,8 @@ def _graph_command(sub: Any) -> None:
                    help="the format for -o - (default: dot)")
     p.add_argument("--explain", action="store_true", help="print the chain rule path by path")
     p.add_argument("--html", metavar="FILE", help="write a step-through page of the backward pass")
+    p.add_argument("--code", action="store_true",
+                   help="print the program tg.compile writes for it: forward and backward, one line per op")
     p.add_argument("--label", default=None,
                    help="name of the expression's result (default: y, or f, out, ... if y is a variable)")
     p.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: LR)")
