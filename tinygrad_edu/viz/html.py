@@ -297,7 +297,7 @@ def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", tit
 <h1>{html.escape(heading)}</h1>
 <p class="intro">Each step visits one node, output first. Its gradient is final by then, and the
 chain rule passes it on: grad(input) += grad(node) &times; &part;node/&part;input, where the local
-derivative &part;node/&part;input is the number on the edge.</p>
+derivative &part;node/&part;input is the small number where that input's edge enters the op.</p>
 <div id="controls">
 <button id="first" type="button" title="first frame (Home)">&laquo; first</button>
 <button id="prev" type="button" title="previous frame (&larr;)">&#x25c0; prev</button>
