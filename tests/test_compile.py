@@ -364,3 +364,41 @@ def test_random_sums_and_products_match(values):
         return tg.dot(vs, vs[::-1]) + total
 
     assert_same_as_eager(tg_compile(fn, vs), fn, vs)
+
+
+# ---------------------------------------------------------------- has_aux: values of the graph kept
+@pytest.mark.parametrize("replay", [False, True], ids=["generated", "replay loop"])
+def test_has_aux_keeps_the_predictions_of_each_run(monkeypatch, replay):
+    if replay:
+        monkeypatch.setattr(compiled, "MAX_GENERATED_OPS", 10)
+    model = tg.nn.MLP(2, [4, 1], seed=0)
+    rows = [[Value(0.5), Value(-1.0)], [Value(2.0), Value(0.25)], [Value(-0.3), Value(0.7)]]
+    ys = [1.0, 0.0, 1.0]
+
+    def fn():
+        preds = [model(r) for r in rows]
+        return tg.functional.binary_cross_entropy_with_logits(preds, ys), preds
+
+    step = tg_compile(fn, model.parameters(), has_aux=True)
+    assert ("AUX[:] =" in step.source) is not replay
+    for shift in (0.0, 0.5, -2.0):
+        for r in rows:
+            r[0].data += shift
+        loss = step()
+        out, preds = fn()
+        assert loss == out.data
+        assert step.aux == [p.data for p in preds]  # each run's predictions, bit for bit
+    kept = step.aux
+    kept.append(9.0)
+    assert len(step.aux) == len(rows)  # a copy: the caller cannot change the next run's list
+    step.verify()  # fn's (output, aux) pair is understood
+
+
+def test_has_aux_errors_and_steps_without_it():
+    x = Value(2.0, label="x")
+    with pytest.raises(TypeError, match=r"has_aux=True\): fn\(\) must return \(output, aux\)"):
+        tg_compile(lambda: x * x, [x], has_aux=True)
+    with pytest.raises(ValueError, match=r"aux\[0\] is not a Value of the output's graph"):
+        tg_compile(lambda: (x * x, [Value(1.0)]), [x], has_aux=True)
+    with pytest.raises(AttributeError, match="compiled without has_aux"):
+        tg_compile(lambda: x * x, [x]).aux  # noqa: B018

@@ -221,10 +221,62 @@ def _loss_and_threshold(loss: str | LossFn, model: Any, first_output: Any,
     return LOSSES[name], 0.0
 
 
+def _compiled_step(model: Any, X: Sequence[Any], y: Sequence[Any], loss_fn: LossFn,  # noqa: N803
+                   optimizer: Optimizer, scored: bool) -> tuple[Any, Callable[[], list[Any]]]:
+    """The full-batch loss of ``fit`` as one compiled program (see ``fit(compile=True)``).
+
+    Returns the step and a function giving the predictions of its last run
+    (kept by the program as auxiliary outputs, for the epoch's accuracy).
+    """
+    from tinygrad_edu.engine.compiled import compile as compile_step
+
+    targets = list(y)
+    widths: list[int | None] = []  # per row: None for one output, else the number of outputs
+
+    def full_batch_loss() -> tuple[Value, list[Any]]:
+        preds = [_unwrap(model(x)) for x in X] if scored else [model(x) for x in X]
+        out = loss_fn(preds, targets)
+        if not isinstance(out, Value):
+            raise TypeError(f"fit: the loss returned {type(out).__name__}; it must return one Value")
+        flat: list[Any] = []
+        widths.clear()
+        if scored:
+            for pred in preds:
+                if _is_vector(pred):
+                    row = list(pred)
+                    widths.append(len(row))
+                    flat.extend(row)
+                elif isinstance(pred, Value):
+                    widths.append(None)
+                    flat.append(pred)
+                else:  # a prediction outside the graph cannot be read back from the program
+                    raise TypeError("fit(compile=True): the model returned "
+                                    f"{type(pred).__name__}, not a Value")
+        return out, flat
+
+    step = compile_step(full_batch_loss, [p for p in optimizer.params if p.requires_grad], has_aux=True)
+    shape = list(widths)
+
+    def predictions() -> list[Any]:
+        values = step.aux
+        rows: list[Any] = []
+        k = 0
+        for w in shape:
+            if w is None:
+                rows.append(values[k])
+                k += 1
+            else:
+                rows.append(values[k:k + w])
+                k += w
+        return rows
+
+    return step, predictions
+
+
 def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as in scikit-learn
         loss: str | LossFn = "auto", optimizer: Optimizer | None = None, epochs: int = 100,
         batch_size: int | None = None, progress: bool = True, seed: Seed = None, shuffle: bool = True,
-        callback: Callable[[int, History], Any] | None = None) -> History:
+        callback: Callable[[int, History], Any] | None = None, compile: bool = False) -> History:  # noqa: A002
     """Train ``model`` on ``(X, y)``; return ``{"loss": [...], "accuracy": [...]}``, one entry per epoch.
 
     * ``loss``: ``"mse"``, ``"bce"`` (the model outputs probabilities),
@@ -249,6 +301,18 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
       or when stderr is a terminal.  Output to a file, a pipe or a CI log
       stays silent.
     * ``callback(epoch, history)`` runs after each epoch (for live plots).
+    * ``compile=True`` (full batch only): the loss and its gradient are traced
+      once with :func:`tinygrad_edu.compile` and the generated program runs
+      every epoch instead of building the graph again.  The losses and the
+      trained parameters are the eager run's bit for bit (with
+      ``cross_entropy`` to rounding: it subtracts each row's largest logit,
+      a number read at tracing and kept by the program).  The full batch is
+      used in the data's order (shuffling a full batch only reorders a sum,
+      and the program has one fixed order), so compare with
+      ``shuffle=False``.  The program also keeps the predictions it computes
+      (``has_aux``), which score the epoch's accuracy as eager does.  With
+      mini-batches (``batch_size`` below ``len(X)``) it raises ValueError:
+      the rows change every batch, and the program replays fixed numbers.
     """
     n = len(X)
     if len(y) != n:
@@ -262,6 +326,12 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
         raise ValueError(f"fit(batch_size) must be a positive int or None (full batch), got {batch_size!r}")
     if not callable(model):
         raise TypeError(f"fit(model) must be callable on one input row, got {type(model).__name__}")
+    if compile and size < n:
+        raise ValueError(
+            f"fit(compile=True) needs full-batch training, but batch_size={batch_size} is smaller than the "
+            f"{n} samples: the compiled program replays the numbers it was traced with, and mini-batches "
+            "change them every step. Use batch_size=None (full batch) with compile=True, or compile=False "
+            "for mini-batches.")
     if optimizer is None:
         optimizer = Adam(model.parameters(), lr=0.01)
     if not isinstance(optimizer, Optimizer):
@@ -279,11 +349,18 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
     bar: Any = _progress_bar(range(epochs)) if progress else None
     if bar is not None:
         epoch_iter = bar
+    step, predictions = _compiled_step(model, X, y, loss_fn, optimizer, scored) if compile else (None, None)
     try:
         for epoch in epoch_iter:
             total = 0.0
             correct = 0.0
-            for xb, yb in iterate_batches(X, y, size, shuffle=shuffle, seed=rng):
+            if step is not None and predictions is not None:  # full batch, one traced program
+                optimizer.zero_grad()
+                total = step() * n
+                if scored:  # the predictions of this step's forward, as eager scores them
+                    correct += _correct(predictions(), y, threshold)
+                optimizer.step()
+            for xb, yb in () if step is not None else iterate_batches(X, y, size, shuffle=shuffle, seed=rng):
                 preds = [_unwrap(model(x)) for x in xb] if scored else [model(x) for x in xb]
                 batch_loss = loss_fn(preds, list(yb))
                 if not isinstance(batch_loss, Value):

@@ -283,6 +283,18 @@ class _Graph:
         for i in range(self.n_walked):
             live[i] = i in self.param_at or any(live[j] for j in self.inputs[i])
         self.live = live
+        self.index = index
+
+    def aux_nodes(self, aux: Sequence[Value]) -> list[int]:
+        """Where each auxiliary output sits in the graph (it must be a node the output depends on)."""
+        at = []
+        for k, a in enumerate(aux):
+            i = self.index.get(id(a)) if isinstance(a, Value) else None
+            if i is None:
+                raise ValueError(f"compile(has_aux=True): aux[{k}] is not a Value of the output's graph; "
+                                 "the program only computes what the output depends on")
+            at.append(i)
+        return at
 
     def op_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -377,12 +389,14 @@ def _render(bound: Bound, args: list[Any]) -> str:
 class _Writer:
     """Writes the straight-line program of a :class:`_Graph` (see the module docstring)."""
 
-    def __init__(self, graph: _Graph, params: Sequence[Value]) -> None:
+    def __init__(self, graph: _Graph, params: Sequence[Value], aux: Sequence[int] = ()) -> None:
         self.g = graph
         self.params = params
+        self.aux = list(aux)
         self.globals: dict[str, Any] = {"inf": math.inf, "nan": math.nan, "to_float": to_float,
                                         "Context": Context, "__builtins__": builtins}
-        self.names = _Names(["LEAVES", "PARAMS", "step", "backward", "into_grad", "leaf", *self.globals])
+        self.names = _Names(["LEAVES", "PARAMS", "AUX", "step", "backward", "into_grad", "leaf",
+                             *self.globals])
         self.calls: dict[tuple[int, str], str] = {}  # (id(op), "forward" | "vjp") -> global name
         self.lines: list[str] = []
         self.legend: dict[str, Op] = {}
@@ -517,6 +531,7 @@ class _Writer:
         ctx_names: dict[int, str] = {}
         root = g.root
         new_name = self.names.new
+        kept = set(self.aux)
         for i in range(n_walked):
             plan = plans[i]
             if plan is None:
@@ -555,13 +570,17 @@ class _Writer:
                     arg_texts.append(self._param_text(p)[0])
                 text = f"{self._call_name(op, 'forward')}({', '.join(arg_texts)})"
                 prec = ATOM
-            if uses[i] == 1 and depth <= MAX_DEPTH and i != root and not function and not _labelled(v):
+            if (uses[i] == 1 and depth <= MAX_DEPTH and i != root and not function and not _labelled(v)
+                    and i not in kept):
                 expr[i] = (text, prec, depth, ops)
             else:
                 name = base[i] = new_name(_base_name(v, i))
                 lines.append(f"    {name} = {text}{self._comment(ops, False)}")
                 expr[i] = (name, ATOM, 0, ())
         out_name = expr[root][0]
+        if self.aux:
+            lines.append("    # the auxiliary outputs (has_aux=True), kept for step.aux")
+            lines.append(f"    AUX[:] = {self._unpack([expr[i][0] for i in self.aux])}")
         lines.append("    if not backward:")
         lines.append(f"        return {out_name}")
         self.base = base
@@ -731,8 +750,10 @@ class _Writer:
 class _Replay:
     """The recorded tape run by a loop: registry forwards, then registry vjps (no code generated)."""
 
-    def __init__(self, graph: _Graph) -> None:
+    def __init__(self, graph: _Graph, aux: Sequence[int], aux_values: list[float]) -> None:
         self.g = graph
+        self.aux = list(aux)
+        self.aux_values = aux_values
 
     def __call__(self, backward: bool = True, into_grad: bool = True) -> Any:
         g = self.g
@@ -751,6 +772,8 @@ class _Replay:
             else:
                 vals[i] = op.call_forward(tuple(xs), _param(v))
         out = vals[g.root]
+        if self.aux:
+            self.aux_values[:] = [vals[i] for i in self.aux]
         if not backward:
             return out
         grads = [0.0] * len(nodes)
@@ -779,9 +802,11 @@ class _Replay:
 class CompiledStep:
     """A compiled forward-and-backward program; made by :func:`compile` (see the module docstring)."""
 
-    def __init__(self, fn: Callable[[], Value], params: list[Value], graph: _Graph,
-                 program: Callable[..., Any], source: str, generated: bool) -> None:
+    def __init__(self, fn: Callable[[], Any], params: list[Value], graph: _Graph,
+                 program: Callable[..., Any], source: str, generated: bool,
+                 aux: list[float] | None = None) -> None:
         self._fn = fn
+        self._aux = aux
         self._params = params
         self._program = program
         self._signature = graph.signature()
@@ -790,6 +815,14 @@ class CompiledStep:
         self.num_ops: int = graph.n_ops
         """The number of ops in the recorded graph."""
         self.num_leaves = sum(1 for v in graph.nodes if v._op.arity == 0 and _is_read(v))
+
+    @property
+    def aux(self) -> list[float]:
+        """With ``has_aux=True``: the auxiliary outputs' values from the last run (a new list each time)."""
+        if self._aux is None:
+            raise AttributeError("step.aux: compile(fn, params, has_aux=True) keeps auxiliary outputs; "
+                                 "this step was compiled without has_aux")
+        return list(self._aux)
 
     @property
     def source(self) -> str:
@@ -831,6 +864,8 @@ class CompiledStep:
         """
         with enable_grad():
             out = self._fn()
+        if self._aux is not None and isinstance(out, tuple) and len(out) == 2:
+            out = out[0]
         if not isinstance(out, Value):
             raise CompileMismatchError(f"verify(): fn() now returns {type(out).__name__}, not a Value")
         problems: list[str] = []
@@ -876,13 +911,18 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
 
 
-def compile(fn: Callable[[], Value], params: Sequence[Value]) -> CompiledStep:  # noqa: A001
+def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = False) -> CompiledStep:  # noqa: A001
     """Record the graph of ``fn()`` once and write its forward and backward as one Python function.
 
     ``fn`` takes no arguments and returns a Value (a loss); ``params`` are the
     Values to differentiate.  ``fn()`` is run once, eagerly, and the compiled
     program's forward is checked against that run.  See the module docstring
     for what the returned :class:`CompiledStep` does, and for the limits.
+
+    ``has_aux=True`` (as in ``jax.value_and_grad``): ``fn`` returns
+    ``(output, aux)``, where ``aux`` is a sequence of Values of the output's
+    graph (a model's predictions, say); each run stores their values in
+    ``step.aux``, and ``step()`` still returns only the output.
     """
     if not callable(fn):
         raise TypeError(f"compile(fn, params): fn must be a function of no arguments returning a Value, "
@@ -898,28 +938,38 @@ def compile(fn: Callable[[], Value], params: Sequence[Value]) -> CompiledStep:  
                              + " does not require grad, so it gets no gradient; leave it out of params")
     with enable_grad():
         out = fn()
+    aux: Sequence[Value] = ()
+    if has_aux:
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise TypeError("compile(has_aux=True): fn() must return (output, aux), a pair, "
+                            f"got {type(out).__name__}")
+        out, aux = out
+        aux = list(aux)
     if not isinstance(out, Value):
         raise TypeError(f"compile(): fn() must return a Value (the loss), got {type(out).__name__}")
     if out._op is CONSTANT:
         raise ValueError("compile(): fn() returned a Value that does not require grad - it depends on no "
                          "parameter or input that requires grad, so there is nothing to differentiate")
     graph = _Graph(out, plist)
+    aux_at = graph.aux_nodes(aux)
+    aux_values: list[float] = [0.0] * len(aux_at)
     if graph.n_ops > MAX_GENERATED_OPS:
-        program: Callable[..., Any] = _Replay(graph)
+        program: Callable[..., Any] = _Replay(graph, aux_at, aux_values)
         source = (f"# {graph.n_ops} ops: more than MAX_GENERATED_OPS = {MAX_GENERATED_OPS}, so no code was "
                   "generated;\n# the recorded tape is run by a loop over the registry's forward and vjp.\n")
         generated = False
     else:
-        writer = _Writer(graph, plist)
+        writer = _Writer(graph, plist, aux_at)
         source = writer.write()
         namespace = writer.globals
         namespace["LEAVES"] = tuple(graph.nodes[i] for i in writer.leaves)
         namespace["PARAMS"] = tuple(plist)
+        namespace["AUX"] = aux_values
         code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
         exec(code, namespace)
         program = namespace["step"]
         generated = True
-    step = CompiledStep(fn, plist, graph, program, source, generated)
+    step = CompiledStep(fn, plist, graph, program, source, generated, aux_values if has_aux else None)
     value = step.forward()
     if not _close(out.data, value, 1e-12, 0.0):
         raise CompileMismatchError(
