@@ -5,7 +5,8 @@
   standard library only; svg/png/pdf need Graphviz's ``dot`` program);
   :func:`draw_graph` - the same as a ``graphviz.Digraph`` (needs the
   ``graphviz`` Python package);
-* :func:`explain` - the chain rule as text, path by path (standard library only);
+* :func:`explain` - the chain rule as text, path by path (standard library only); the
+  :class:`Explanation` it returns is a ``str`` that a notebook shows as LaTeX math;
 * :func:`render_backward_html` - one offline HTML page stepping through the
   backward pass node by node.
 
@@ -16,12 +17,12 @@ and :class:`DotTimeoutError` says what to do.
 
 from tinygrad_edu.viz.dot import DotTimeoutError
 from tinygrad_edu.viz.errors import GraphTooLargeError, GraphvizNotFoundError
-from tinygrad_edu.viz.explain import explain
+from tinygrad_edu.viz.explain import Explanation, explain
 from tinygrad_edu.viz.files import OutputPathError
 from tinygrad_edu.viz.graph import draw_graph, graph_source, render_graph
 from tinygrad_edu.viz.html import render_backward_html
 
 __all__ = [
-    "DotTimeoutError", "GraphTooLargeError", "GraphvizNotFoundError", "OutputPathError", "draw_graph",
-    "explain", "graph_source", "render_backward_html", "render_graph",
+    "DotTimeoutError", "Explanation", "GraphTooLargeError", "GraphvizNotFoundError", "OutputPathError",
+    "draw_graph", "explain", "graph_source", "render_backward_html", "render_graph",
 ]

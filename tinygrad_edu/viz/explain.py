@@ -14,16 +14,23 @@ The number of paths can grow exponentially with depth (every reuse doubles
 them), so at most ``max_paths`` are printed per input, followed by a summary
 line; the total is then the backpropagation result, which adds the same paths
 up node by node in linear time.
+
+The result is a ``str`` (print it, compare it, split it) of type
+:class:`Explanation`, which also carries a Markdown rendering with LaTeX math
+(``\\frac{\\partial y}{\\partial w}``, the product of the local derivatives, the
+numbers): a notebook cell ending in ``explain(y)`` shows formatted math, while
+``print(explain(y))`` prints the plain text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.errors import check_size
-from tinygrad_edu.viz.labels import fixed_number, op_text, shown_names
+from tinygrad_edu.viz.labels import fixed_number, op_text, short_number, shown_names
 from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
 
 #: Paths longer than this many factors are printed with their middle elided.
@@ -34,6 +41,222 @@ MAX_DEFINITIONS = 12
 # A path under construction, as a linked list so that extending it is O(1):
 # (previous cell or None, (node, input position)).
 _Cell = tuple[Any, tuple[Value, int]]
+
+
+class Explanation(str):
+    r"""The text of :func:`explain` - a ``str`` in every way - that also knows its Markdown rendering.
+
+    ``str(e)``, ``print(e)``, ``e == "..."``, ``e.splitlines()`` and every other
+    string operation see the plain text.  A Jupyter notebook calls
+    :meth:`_repr_markdown_` and shows :attr:`markdown`: the same chain rule as
+    LaTeX math (fractions for the derivatives, ``\times`` between the numbers).
+
+    >>> e = Explanation("dy/dx = 2.0000", "$$\\frac{\\partial y}{\\partial x} = 2.0000$$")
+    >>> e == "dy/dx = 2.0000", isinstance(e, str), type(e.upper()).__name__
+    (True, True, 'str')
+    >>> print(e._repr_markdown_())
+    $$\frac{\partial y}{\partial x} = 2.0000$$
+    """
+
+    _markdown: str | None
+
+    def __new__(cls, text: str = "", markdown: str | None = None) -> Explanation:
+        self = super().__new__(cls, text)
+        self._markdown = markdown
+        return self
+
+    @property
+    def markdown(self) -> str:
+        """The Markdown (with ``$$ ... $$`` LaTeX math) that a notebook displays."""
+        return self._markdown if self._markdown is not None else _md_text(str(self))
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        # IPython's text display (a terminal, or text/plain beside the Markdown): the lines, not a quoted repr
+        p.text(str(self))
+
+
+# ---------------------------------------------------------------- Markdown and LaTeX pieces
+_TEX_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+                "%": r"\%", "_": r"\_", "^": r"\hat{}", "~": r"\sim ", "<": r"\lt ", ">": r"\gt ",
+                " ": r"\ "}
+_TEX_SYMBOLS = {"+": "+", "−": "-", "×": r"\times", "÷": r"\div", "σ": r"\sigma", "Σ": r"\Sigma"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~&])")
+
+
+def _md_text(text: str) -> str:
+    """Plain text that Markdown shows literally (its markup characters backslash-escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_code(text: str) -> str:
+    """``text`` as an inline code span (a fence longer than any run of backticks inside)."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _tex_escape(text: str) -> str:
+    return "".join(_TEX_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _tex_name(name: str) -> str:
+    r"""A node's name in LaTeX math: ``u2`` -> ``u_{2}``, ``loss`` -> ``\mathrm{loss}``.
+
+    >>> _tex_name("w"), _tex_name("u12"), _tex_name("w1.grad"), _tex_name("-2"), _tex_name("a_b")
+    ('w', 'u_{12}', '\\mathrm{w1.grad}', '-2', '\\mathrm{a\\_b}')
+    """
+    m = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
+    if m:
+        letters = m.group(1) if len(m.group(1)) == 1 else rf"\mathrm{{{m.group(1)}}}"
+        return f"{letters}_{{{m.group(2)}}}"
+    if re.fullmatch(r"[A-Za-z]", name) or re.fullmatch(r"-?\d+(\.\d+)?", name):
+        return name
+    if re.fullmatch(r"-?\d+(\.\d+)?e[+-]\d+", name):
+        return _tex_number(name)
+    return rf"\mathrm{{{_tex_escape(name)}}}"
+
+
+def _tex_number(text: str) -> str:
+    r"""A number as :func:`fixed_number` writes it, in LaTeX: ``1.5000e-03`` -> ``1.5000 \times 10^{-3}``.
+
+    >>> _tex_number("0.1050"), _tex_number("-1.5000e-03"), _tex_number("inf"), _tex_number("nan")
+    ('0.1050', '-1.5000 \\times 10^{-3}', '\\infty', '\\mathrm{NaN}')
+    """
+    if text in ("inf", "-inf"):
+        return text.replace("inf", r"\infty")
+    if text == "nan":
+        return r"\mathrm{NaN}"
+    mantissa, e, exponent = text.partition("e")
+    if not e:
+        return text
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def _tex_value(x: float) -> str:
+    return _tex_number(fixed_number(x))
+
+
+def _tex_factor(x: float) -> str:
+    """A number inside a product: negative ones in parentheses."""
+    t = _tex_value(x)
+    return f"({t})" if t.startswith("-") else t
+
+
+def _tex_symbol(symbol: str) -> str:
+    if symbol in _TEX_SYMBOLS:
+        return _TEX_SYMBOLS[symbol]
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", symbol):
+        return rf"\operatorname{{{symbol}}}"
+    return rf"\operatorname{{{_tex_escape(symbol)}}}"
+
+
+def _tex_op(v: Value, tex: dict[int, str], max_args: int = 6) -> str:
+    r""":func:`~tinygrad_edu.viz.labels.op_text` in LaTeX: ``w \times x``, ``\sigma(u_{2})``, ``{u_{1}}^{2}``.
+
+    >>> import tinygrad_edu as tg
+    >>> a = tg.Value(1.0)
+    >>> _tex_op(a.sigmoid(), {id(a): "u_{2}"}), _tex_op(a ** 2, {id(a): "a"})
+    ('\\sigma(u_{2})', '{a}^{2}')
+    """
+    spec = v.op_spec
+    if spec is None:
+        return tex.get(id(v), _tex_number(short_number(v.data)))
+    args = [tex.get(id(x), _tex_number(short_number(x.data))) for x in v.inputs]
+    param = v.param
+    sym = _tex_symbol(spec.symbol)
+    if spec.arity == 2:
+        if spec.symbol.isalpha():  # max, min
+            return f"{sym}({args[0]}, {args[1]})"
+        if spec.name == "pow_value":
+            return f"{{{args[0]}}}^{{{args[1]}}}"
+        return f"{args[0]} {sym} {args[1]}"
+    if spec.name == "pow":
+        return f"{{{args[0]}}}^{{{_tex_number(short_number(float(param)))}}}"
+    if spec.name == "neg":
+        return f"-{args[0]}"
+    if spec.name == "abs":
+        return rf"\lvert {args[0]} \rvert"
+    if spec.name == "sqrt":
+        return rf"\sqrt{{{args[0]}}}"
+    if spec.name == "dot":
+        half = len(args) // 2
+        wrap = [f"({a})" if a.startswith("-") else a for a in args]
+        terms = [rf"{wrap[i]} \cdot {wrap[half + i]}" for i in range(half)]
+        if len(terms) > max_args:
+            terms = [*terms[: max_args - 1], rf"\ldots\ (\text{{{len(terms) - max_args + 1} more}})"]
+        return " + ".join(terms)
+    if len(args) > max_args:
+        args = [*args[: max_args - 1], rf"\ldots\ (\text{{{len(args) - max_args + 1} more}})"]
+    inner = ", ".join(args)
+    if isinstance(param, (int, float)) and not isinstance(param, bool) and spec.param:
+        inner += rf";\ \mathrm{{{_tex_escape(spec.param)}}} = {_tex_number(short_number(float(param)))}"
+    elif isinstance(param, tuple):
+        inner += r";\ " + ", ".join("-" if q is None else _tex_number(short_number(float(q))) for q in param)
+    return f"{sym}({inner})"
+
+
+def _tex_d(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+
+def _tex_factor_name(node: Value, k: int, tex: dict[int, str]) -> str:
+    ins = node.inputs
+    x = ins[k]
+    frac = _tex_d(tex[id(node)], tex[id(x)])
+    if sum(1 for y in ins if y is x) > 1:
+        return rf"\left.{frac}\right|_{{\text{{argument }}{k + 1}}}"
+    return frac
+
+
+def _tex_elide(n: int, item: Callable[[int], str], sep: str) -> str:
+    if n <= MAX_FACTORS:
+        return sep.join(item(i) for i in range(n))
+    half = MAX_FACTORS // 2
+    head = [item(i) for i in range(half)]
+    tail = [item(i) for i in range(n - half, n)]
+    return sep.join([*head, rf"\cdots\ (\text{{{n - 2 * half} more}})", *tail])
+
+
+def _tex_signed_sum(terms: list[float]) -> str:
+    out = _tex_value(terms[0])
+    for t in terms[1:]:
+        out += f" - {_tex_value(-t)}" if t < 0 else f" + {_tex_value(t)}"
+    return out
+
+
+def _aligned(rows: Iterable[str]) -> str:
+    """A display-math block of equations, one per row, aligned at ``&``."""
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
+
+
+def _header_md(order: list[Value], tex: dict[int, str]) -> list[str]:
+    """The header of :func:`_header` in Markdown: the definitions as aligned LaTeX equations."""
+    md: list[str] = []
+    inner = [v for v in reversed(order) if not v.is_leaf]
+    rows = [rf"{tex[id(v)]} &= {_tex_op(v, tex)} = {_tex_value(v.data)}" for v in inner[:MAX_DEFINITIONS]]
+    if rows:
+        md.append(_aligned(rows))
+    if len(inner) > MAX_DEFINITIONS:
+        md.append(f"… and {len(inner) - MAX_DEFINITIONS} more intermediate values")
+    leaves = [v for v in order if v.is_leaf and v.requires_grad]
+    shown = ", ".join(f"${tex[id(v)]} = {_tex_value(v.data)}$" for v in leaves[:MAX_DEFINITIONS])
+    if len(leaves) > MAX_DEFINITIONS:
+        shown += f", … ({len(leaves) - MAX_DEFINITIONS} more)"
+    if shown:
+        md.append(f"with {shown}")
+    ops: dict[str, str] = {}
+    for v in inner:
+        spec = v.op_spec
+        if spec is not None and spec.name not in ops:
+            rule = f"{_md_code(spec.formula)}: {_md_code(spec.derivative)}"
+            ops[spec.name] = f"- {_md_code(spec.symbol)} {rule}"
+    if ops:
+        md.append("Local derivatives (from the ops registry):\n\n" + "\n".join(ops.values()))
+    return md
 
 
 def _wrt_list(wrt: Value | Sequence[Value] | None, order: list[Value], index: dict[int, int]) -> list[Value]:
@@ -156,7 +379,7 @@ def explain(
     *,
     max_paths: int = 10,
     max_nodes: int = 100_000,
-) -> str:
+) -> Explanation:
     """The chain rule for d(root)/d(wrt) as text, one line per path through the graph.
 
     ``wrt`` is one Value, a sequence of Values, or None for every leaf that
@@ -166,6 +389,9 @@ def explain(
     and the paths are added; at most ``max_paths`` paths are printed per input,
     with a summary line for the rest.  Nothing is modified: ``.grad`` is
     neither read nor written.
+
+    The result is a ``str`` (an :class:`Explanation`); in a notebook it
+    displays as Markdown with LaTeX math, and its ``.markdown`` holds that text.
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(3.0, label="x")
@@ -183,6 +409,8 @@ def explain(
       dy/du1 · du1/dx (argument 2) = 1.0000 × 3.0000 = 3.0000
       dy/dx = 1.0000
       dy/dx = 3.0000 + 3.0000 + 1.0000 = 7.0000
+    >>> print(explain(y).markdown.splitlines()[-1])
+    $$\\frac{\\partial y}{\\partial x} = 3.0000 + 3.0000 + 1.0000 = 7.0000$$
     """
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"max_paths must be a positive int, got {max_paths!r}")
@@ -191,25 +419,32 @@ def explain(
                "Every path is traced, which takes seconds per hundred thousand Values")
     index = {id(v): i for i, v in enumerate(order)}
     names = shown_names(order)
+    tex = {k: _tex_name(n) for k, n in names.items()}
     rname = names[id(root)]
     if not root.requires_grad:
-        return (f"{rname} = {fixed_number(root.data)} is a constant (it requires no grad): "
-                "there is no chain rule to show")
+        return Explanation(f"{rname} = {fixed_number(root.data)} is a constant (it requires no grad): "
+                           "there is no chain rule to show",
+                           f"${tex[id(root)]} = {_tex_value(root.data)}$ is a constant (it requires no "
+                           "grad): there is no chain rule to show")
     targets = _wrt_list(wrt, order, index)
     local = {id(v): local_derivatives(v) for v in order if not v.is_leaf}
     adj = adjoints(order)
     lines = _header(order, names)
+    md = _header_md(order, tex)
     lines.append("")
     for x in targets:
         xname = names[id(x)]
         lhs = f"d{rname}/d{xname}"
+        tex_lhs = _tex_d(tex[id(root)], tex[id(x)])
         total = fixed_number(adj[id(x)])
         if x is root:
             lines.append(f"{lhs} = 1.0000 ({rname} is the output itself)")
+            md.append(f"${tex_lhs} = 1.0000$ (${tex[id(root)]}$ is the output itself)")
             continue
         reach, n_paths = _reach_and_count(order, x)
         paths = _paths(root, x, reach, max_paths)
-        texts = []
+        texts: list[tuple[str, float]] = []
+        tex_terms: list[str] = []
         for path in paths:
             factors = [local[id(node)][k] for node, k in path]
             product = 1.0
@@ -218,6 +453,7 @@ def explain(
             if len(factors) == 1:
                 texts.append((f"{_factor_name(path[0][0], path[0][1], names)} = {fixed_number(product)}",
                               product))
+                tex_terms.append(f"{_tex_factor_name(path[0][0], path[0][1], tex)} = {_tex_value(product)}")
                 continue
 
             def symbol(i: int, path: list[tuple[Value, int]] = path) -> str:
@@ -226,21 +462,38 @@ def explain(
             def number(i: int, factors: list[float] = factors) -> str:
                 return fixed_number(factors[i])
 
+            def tex_symbol(i: int, path: list[tuple[Value, int]] = path) -> str:
+                return _tex_factor_name(path[i][0], path[i][1], tex)
+
+            def tex_number(i: int, factors: list[float] = factors) -> str:
+                return _tex_factor(factors[i])
+
             text = f"{_elide(len(path), symbol, ' · ')} = {_elide(len(factors), number, ' × ')}"
             texts.append((f"{text} = {fixed_number(product)}", product))
+            tex_symbols = _tex_elide(len(path), tex_symbol, r" \cdot ")
+            tex_numbers = _tex_elide(len(factors), tex_number, r" \times ")
+            tex_terms.append(f"{tex_symbols} = {tex_numbers} = {_tex_value(product)}")
         if n_paths == 1:
             only = texts[0][0]
             # a one-edge path is its own local derivative: say dy/dx = 0.79, not dy/dx = dy/dx = 0.79
             lines.append(only if only.startswith(f"{lhs} = ") else f"{lhs} = {only}")
+            term = tex_terms[0]
+            md.append(f"$${term}$$" if term.startswith(f"{tex_lhs} = ") else f"$${tex_lhs} = {term}$$")
             continue
         lines.append(f"{lhs} = sum over {n_paths:,} paths, as {xname} is used more than once:")
         lines.extend(f"  {t}" for t, _ in texts)
+        md.append(f"${tex_lhs}$ = sum over {n_paths:,} paths, as ${tex[id(x)]}$ is used more than once:")
+        md.append(_aligned(f"&{t}" for t in tex_terms))
         if n_paths > len(paths):
             hint = (f"explain(..., max_paths={n_paths}) prints them all" if n_paths <= 10_000
                     else "too many to print")
             lines.append(f"  … {n_paths - len(paths):,} more paths not printed ({hint})")
             lines.append(f"  {lhs} = {total} over all {n_paths:,} paths (the backpropagation result, "
                          "which adds the paths up node by node)")
+            md.append(f"… {n_paths - len(paths):,} more paths not printed ({_md_code(hint)})")
+            md.append(f"$${tex_lhs} = {_tex_number(total)}$$ over all {n_paths:,} paths (the backpropagation "
+                      "result, which adds the paths up node by node)")
         else:
             lines.append(f"  {lhs} = {_signed_sum([p for _, p in texts])} = {total}")
-    return "\n".join(lines)
+            md.append(f"$${tex_lhs} = {_tex_signed_sum([p for _, p in texts])} = {_tex_number(total)}$$")
+    return Explanation("\n".join(lines), "\n\n".join(md))
