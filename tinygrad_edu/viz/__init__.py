@@ -8,7 +8,8 @@
 * :func:`explain` - the chain rule as text, path by path (standard library only); the
   :class:`Explanation` it returns is a ``str`` that a notebook shows as LaTeX math;
 * :func:`render_backward_html` - one offline HTML page stepping through the
-  backward pass node by node.
+  backward pass node by node; :func:`backward_steps` - the same page shown
+  inline in a notebook (an ``<iframe>``), with ``.save(path)``.
 
 Every ``dot`` run has a time bound (``timeout=`` seconds, default 30, or the
 ``TINYGRAD_EDU_DOT_TIMEOUT`` environment variable): past it ``dot`` is killed
@@ -20,9 +21,10 @@ from tinygrad_edu.viz.errors import GraphTooLargeError, GraphvizNotFoundError
 from tinygrad_edu.viz.explain import Explanation, explain
 from tinygrad_edu.viz.files import OutputPathError
 from tinygrad_edu.viz.graph import draw_graph, graph_source, render_graph
-from tinygrad_edu.viz.html import render_backward_html
+from tinygrad_edu.viz.html import BackwardSteps, backward_steps, render_backward_html
 
 __all__ = [
-    "DotTimeoutError", "Explanation", "GraphTooLargeError", "GraphvizNotFoundError", "OutputPathError",
-    "draw_graph", "explain", "graph_source", "render_backward_html", "render_graph",
+    "BackwardSteps", "DotTimeoutError", "Explanation", "GraphTooLargeError", "GraphvizNotFoundError",
+    "OutputPathError", "backward_steps", "draw_graph", "explain", "graph_source", "render_backward_html",
+    "render_graph",
 ]

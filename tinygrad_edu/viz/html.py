@@ -16,6 +16,10 @@ Previous / next / play buttons (and the arrow keys, Home, End and the space
 bar) move between frames.  The page loads nothing from anywhere: no network,
 no external script, style or font.
 
+In a notebook, :func:`backward_steps` returns the same page as an object that
+displays inline (an ``<iframe>`` holding the page, its scripts sandboxed) and
+that :meth:`BackwardSteps.save` writes to a file.
+
 The gradients on the page come from the page's own backward pass over the
 registry's local derivatives, so the page is the same whether or not
 ``backward()`` has been called, and ``.grad`` is left alone.
@@ -26,6 +30,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -271,7 +276,8 @@ def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", tit
     check_size(len(order), max_nodes, "the step-through page")
     if not root.requires_grad:
         raise ValueError(
-            "render_backward_html() needs an output that requires grad; this one was made from constants, "
+            "the step-through page (render_backward_html, backward_steps) needs an output that requires "
+            "grad; this one was made from constants, "
             "detached values or under no_grad(), so there is no backward pass to show"
         )
     names = shown_names(order)
@@ -345,3 +351,78 @@ def render_backward_html(
     page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout)
     write_atomic(target, page.encode("utf-8", "backslashreplace"))
     return target
+
+
+#: Height of the inline page is estimated from the graph; it is kept within these bounds (pixels).
+INLINE_MIN_HEIGHT, INLINE_MAX_HEIGHT = 320, 900
+
+
+def _svg_height_px(svg: str) -> float:
+    """The height of Graphviz's SVG in CSS pixels (dot writes it in points)."""
+    m = re.search(r'<svg[^>]*\sheight="([\d.]+)(pt|px)?"', svg)
+    if not m:
+        return 300.0
+    value = float(m.group(1))
+    return value * 4 / 3 if m.group(2) in (None, "pt") else value
+
+
+class BackwardSteps:
+    """The step-through page of a backward pass, for a notebook: shown inline, or saved to a file.
+
+    Made by :func:`backward_steps`.  Left as a cell's last expression it
+    displays the page inside an ``<iframe>`` (its scripts run sandboxed, with
+    no access to the notebook); :meth:`save` writes the same page as one
+    offline HTML file; :attr:`html` is the page's text.
+    """
+
+    def __init__(self, page: str, n_frames: int, name: str, height: int) -> None:
+        self.html = page
+        self.n_frames = n_frames
+        self.height = height
+        self._name = name
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (atomically; missing folders are created); returns the path."""
+        (target,) = check_outputs([path])
+        write_atomic(target, self.html.encode("utf-8", "backslashreplace"))
+        return target
+
+    def _repr_html_(self) -> str:
+        srcdoc = html.escape(self.html, quote=True)
+        title = html.escape(f"step-through page of the backward pass of {self._name}", quote=True)
+        return (f'<iframe srcdoc="{srcdoc}" sandbox="allow-scripts" title="{title}" '
+                f'style="width: 100%; height: {self.height}px; border: 1px solid #e5e7eb; '
+                f'border-radius: 6px;" loading="eager"></iframe>')
+
+    def __repr__(self) -> str:
+        return (f"<BackwardSteps of {self._name}: {self.n_frames} frames; shown inline in a notebook, "
+                f".save(path) writes the page>")
+
+
+def backward_steps(
+    root: Value,
+    *,
+    max_nodes: int = 200,
+    rankdir: str = "LR",
+    title: str | None = None,
+    timeout: float | None = None,
+    height: int | None = None,
+) -> BackwardSteps:
+    """The step-through page of ``root``'s backward pass as a notebook object (see :class:`BackwardSteps`).
+
+    The same page as :func:`render_backward_html` writes, with the same
+    arguments and checks; ``height`` sets the inline frame's height in pixels
+    (default: estimated from the graph, between 320 and 900).  ``.grad`` is
+    not touched.
+    """
+    if height is not None and (isinstance(height, bool) or not isinstance(height, int) or height < 50):
+        raise ValueError(f"height must be an int of at least 50 pixels (or None), got {height!r}")
+    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout)
+    order = walk(root)
+    frames = backward_frames(order)
+    if height is None:
+        longest = max(len(f["lines"]) for f in frames)
+        start = page.index('<div id="graph">')
+        estimate = 290 + 26 * longest + _svg_height_px(page[start:])
+        height = int(min(INLINE_MAX_HEIGHT, max(INLINE_MIN_HEIGHT, estimate)))
+    return BackwardSteps(page, len(frames), shown_names(order)[id(root)], height)
