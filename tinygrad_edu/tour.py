@@ -62,8 +62,8 @@ from typing import Any
 #: the folder but not listed here run afterwards, in alphabetical order.
 DEMO_ORDER = (
     "activations", "activation_loss", "bce_gradient", "bce_eps", "softmax_jacobian", "autograd_grad",
-    "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons",
-    "circles_spiral",
+    "backprop_vs_gd", "chain_rule_graph", "backprop_written_out", "custom_function", "gradient_flow",
+    "two_moons", "circles_spiral",
 )
 
 #: Pictures copied into the docs by ``--docs DIR`` (file stems; PNG).

@@ -241,4 +241,31 @@ TABLE: dict[str, str] = {
     "page.demo": "demo: {command} ({seconds} s)",
     "page.failed": "This demo failed:",
     "page.numbers": "numbers",
+    # demos/backprop_written_out.py and its page (tinygrad_edu.viz.code_html)
+    "demo.backprop_written_out.title": "Backprop written out: the program tg.compile writes",
+    "pic.backprop_written_out_graph.title": "The neuron's graph; its program is in backprop_written_out.html",
+    "pic.backprop_written_out_graph.caption":
+        "L = BCE(σ(w·x + b), 1) after backward(). tg.compile writes this graph out as one"
+        " Python function: backprop_written_out.html (next to this picture) shows it syntax-coloured"
+        " beside the graph, line by line - the forward pass, then one line per gradient (d_z"
+        " = p − 1), each with the op's local derivative from the registry.",
+    "code.page_title": "Backprop written out: the programs tg.compile generates",
+    "code.intro":
+        "tg.compile(fn, params) runs fn once, records its graph and writes forward and backward"
+        " out as one straight-line Python function (step.source). Names come from the labels;"
+        " d_v is d(loss)/dv; each comment is the op's formula or local derivative from the"
+        " ops registry. The graph on the right is the same computation, drawn after backward().",
+    "code.neuron": "The notes' neuron: L = BCE(σ(w·x + b), 1)",
+    "code.neuron_note":
+        "Read the backward part bottom-up against the graph: log's derivative is called through"
+        " the registry, then sigmoid's σ(1 − σ) is pasted, then mul hands x to d_w and add"
+        " hands d_z to d_b unchanged.",
+    "code.mlp": "A two-layer MLP (sigmoid hidden layer and output) on one sample",
+    "code.mlp_note":
+        "{ops} ops, {lines} lines: one line per neuron's output the backward pass reads again,"
+        " one per gradient.",
+    "code.speed":
+        "Measured on this machine, MLP(2, [8, 8, 1]) full batch of {n} points ({ops} ops):"
+        " eager step {eager} ms, compiled {compiled} ms - {speedup}x faster (best of 5 each);"
+        " compiling took {compile} s.",
 }

@@ -224,4 +224,28 @@ TABLE: dict[str, str] = {
     "page.demo": "演示：{command}（{seconds} 秒）",
     "page.failed": "这个演示失败了：",
     "page.numbers": "数值",
+    # demos/backprop_written_out.py and its page (tinygrad_edu.viz.code_html)
+    "demo.backprop_written_out.title": "写出来的反向传播：tg.compile 生成的程序",
+    "pic.backprop_written_out_graph.title": "神经元的计算图；它的程序在 backprop_written_out.html 里",
+    "pic.backprop_written_out_graph.caption":
+        "backward() 之后的 L = BCE(σ(w·x + b), 1)。tg.compile 把这张图写成一个 Python 函数"
+        "：backprop_written_out.html（与本图同一文件夹）把它语法着色后放在图旁边，逐行对照——"
+        "先是前向计算，再是每个梯度一行（d_z = p − 1），每行注释是运算注册表里该运算的局部"
+        "导数。",
+    "code.page_title": "写出来的反向传播：tg.compile 生成的程序",
+    "code.intro":
+        "tg.compile(fn, params) 先运行一次 fn，记录它的计算图，再把前向和反向写成一个没有"
+        "分支的 Python 函数（step.source）。变量名来自标签；d_v 表示 d(loss)/dv；每条注释"
+        "是运算注册表里该运算的公式或局部导数。右边的图是同一个计算，在 backward() 之后画"
+        "出。",
+    "code.neuron": "笔记里的神经元：L = BCE(σ(w·x + b), 1)",
+    "code.neuron_note":
+        "对照右边的图自下而上读反向部分：log 的导数通过注册表调用，然后粘贴 sigmoid 的 σ(1"
+        " − σ)，mul 把 x 交给 d_w，add 把 d_z 原样交给 d_b。",
+    "code.mlp": "两层 MLP（sigmoid 隐藏层和输出）在一个样本上",
+    "code.mlp_note": "{ops} 个运算，{lines} 行：反向要再次读取的每个神经元输出一行，每个梯度一行。",
+    "code.speed":
+        "本机实测，MLP(2, [8, 8, 1]) 对 {n} 个点的整批（{ops} 个运算）：即时执行一步 {eager}"
+        " ms，编译后 {compiled} ms——快 {speedup} 倍（各取 5 次中最快）；编译用了 {compile}"
+        " s。",
 }
