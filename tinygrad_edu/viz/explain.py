@@ -83,6 +83,8 @@ _TEX_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r
                 "%": r"\%", "_": r"\_", "^": r"\hat{}", "~": r"\sim ", "<": r"\lt ", ">": r"\gt ",
                 " ": r"\ "}
 _TEX_SYMBOLS = {"+": "+", "−": "-", "×": r"\times", "÷": r"\div", "σ": r"\sigma", "Σ": r"\Sigma"}
+#: Registry symbols that LaTeX writes as its own function names (\\log, \\tanh, ...).
+_TEX_FUNCTIONS = frozenset({"exp", "log", "tanh", "sin", "cos", "max", "min"})
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~&])")
 
 
@@ -149,6 +151,8 @@ def _tex_factor(x: float) -> str:
 def _tex_symbol(symbol: str) -> str:
     if symbol in _TEX_SYMBOLS:
         return _TEX_SYMBOLS[symbol]
+    if symbol in _TEX_FUNCTIONS:
+        return f"\\{symbol}"
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", symbol):
         return rf"\operatorname{{{symbol}}}"
     return rf"\operatorname{{{_tex_escape(symbol)}}}"
