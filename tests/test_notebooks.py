@@ -29,7 +29,8 @@ IN_ORDER = [
 #: Cells whose last line of code is one of these expressions must display as this MIME type.
 DISPLAYS = {"fig": "image/png"}
 EXTRA_DISPLAYS = {
-    "05_backprop_vs_gradient_descent.ipynb": {"L": "image/svg+xml"},
+    "05_backprop_vs_gradient_descent.ipynb": {"L": "image/svg+xml", "viz.explain(L, wrt=w)": "text/markdown",
+                                              "steps": "text/html"},
     "07_compiled_tape.ipynb": {"neuron_loss()": "image/svg+xml"},
 }
 #: Files a notebook writes into its working folder.
