@@ -23,10 +23,11 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.plots import new_figure
+from tinygrad_edu.plots import new_figure, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "Where the NaN starts: detect_anomaly"
+TITLE = text("en", "demo.where_nan_starts.title")
 
 
 def textbook(z: tg.Value, y: float) -> tg.Value:
@@ -53,7 +54,7 @@ def slope(loss_fn, z: float) -> float:
     return tg.grad(loss_fn(v, 0.0), v).data
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     try:
         textbook(tg.Value(40.0, label="z"), 0.0)
     except tg.DomainError as exc:
@@ -76,31 +77,26 @@ def run(out: Path) -> list[Picture]:
     print(f"with logits at z = 40: L = {exact.data:.4f}, dL/dz = {tg.grad(exact, z).data:g} = sigmoid(z) - y")
 
     zs = [float(k) for k in range(0, 801, 4)]
-    fig = new_figure(8.0, 4.6)
-    ax = fig.add_subplot()
-    hand = [slope(by_hand, v) for v in zs]
-    ax.plot([v for v, g in zip(zs, hand) if math.isfinite(g)], [g for g in hand if math.isfinite(g)],
-            lw=6, color="#9ca3af", label="log(1 + eᶻ) − y·z by hand (nan past z ≈ 709)")
-    ax.plot(zs, [slope(with_eps, v) for v in zs], lw=2, color="#d62728",
-            label="eps = 1e-8 inside the log (vanishes once e⁻ᶻ < eps, z ≈ 18)")
-    ax.plot(zs, [slope(with_logits, v) for v in zs], lw=2, ls="--", color="#1f77b4",
-            label="binary_cross_entropy_with_logits: σ(z) − y")
-    ax.axvline(709.78, color="#6b7280", lw=1, ls=":")
-    ax.annotate("e^z overflows:\ndetect_anomaly() stops here", (709.78, 0.5), xytext=(520, 0.35),
-                arrowprops={"arrowstyle": "->"}, fontsize=9)
-    ax.set_xlabel("logit z of a wrong prediction (target y = 0)")
-    ax.set_ylabel("∂L/∂z from the engine")
-    ax.set_ylim(-0.05, 1.15)
-    ax.set_title("Binary cross-entropy: where the gradient stops being a number")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.45, 0.72))
-    return [save_picture(
-        fig, out, "where_nan_starts", "Where the NaN starts",
-        "∂L/∂z of binary cross-entropy for a confident wrong neuron (y = 0, growing z), three ways. "
-        "Written by hand as log(1 + eᶻ) − y·z the gradient is right until e^z overflows at z ≈ 709.78, "
-        "then nan: tg.detect_anomaly() names that exp and the line that made it. With eps = 1e-8 the loss "
-        "stays finite but the gradient vanishes once e⁻ᶻ drops below eps (z ≈ 18). The logits form gives the "
-        "exact σ(z) − y = 1 everywhere.")]
+    t = plot_texts(lang)
+    with t.fonts():
+        fig = new_figure(8.0, 4.6)
+        ax = fig.add_subplot()
+        hand = [slope(by_hand, v) for v in zs]
+        ax.plot([v for v, g in zip(zs, hand) if math.isfinite(g)], [g for g in hand if math.isfinite(g)],
+                lw=6, color="#9ca3af", label=t("nan.hand"))
+        ax.plot(zs, [slope(with_eps, v) for v in zs], lw=2, color="#d62728", label=t("nan.eps"))
+        ax.plot(zs, [slope(with_logits, v) for v in zs], lw=2, ls="--", color="#1f77b4",
+                label=t("nan.logits"))
+        ax.axvline(709.78, color="#6b7280", lw=1, ls=":")
+        ax.annotate(t("nan.overflow"), (709.78, 0.5), xytext=(520, 0.35), arrowprops={"arrowstyle": "->"},
+                    fontsize=9)
+        ax.set_xlabel(t("nan.xlabel"))
+        ax.set_ylabel(t("nan.ylabel"))
+        ax.set_ylim(-0.05, 1.15)
+        ax.set_title(t("nan.title"))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.45, 0.72))
+    return [save_picture(fig, out, "where_nan_starts", *t.picture("where_nan_starts"))]
 
 
 if __name__ == "__main__":

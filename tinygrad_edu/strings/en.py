@@ -268,4 +268,19 @@ TABLE: dict[str, str] = {
         "Measured on this machine, MLP(2, [8, 8, 1]) full batch of {n} points ({ops} ops):"
         " eager step {eager} ms, compiled {compiled} ms - {speedup}x faster (best of 5 each);"
         " compiling took {compile} s.",
+    "demo.where_nan_starts.title": "Where the NaN starts: detect_anomaly",
+    "pic.where_nan_starts.title": "Where the NaN starts",
+    "pic.where_nan_starts.caption":
+        "∂L/∂z of binary cross-entropy for a confident wrong neuron (y = 0, growing z), three "
+        "ways. Written by hand as log(1 + eᶻ) − y·z the gradient is right until e^z overflows at "
+        "z ≈ 709.78, then nan: tg.detect_anomaly() names that exp and the line that made it. "
+        "With eps = 1e-8 the loss stays finite but the gradient vanishes once e⁻ᶻ drops below "
+        "eps (z ≈ 18). The logits form gives the exact σ(z) − y = 1 everywhere.",
+    "nan.title": "Binary cross-entropy: where the gradient stops being a number",
+    "nan.xlabel": "logit z of a wrong prediction (target y = 0)",
+    "nan.ylabel": "∂L/∂z from the engine",
+    "nan.hand": "log(1 + eᶻ) − y·z by hand (nan past z ≈ 709)",
+    "nan.eps": "eps = 1e-8 inside the log (vanishes once e⁻ᶻ < eps, z ≈ 18)",
+    "nan.logits": "binary_cross_entropy_with_logits: σ(z) − y",
+    "nan.overflow": "e^z overflows:\ndetect_anomaly() stops here",
 }

@@ -248,4 +248,19 @@ TABLE: dict[str, str] = {
         "本机实测，MLP(2, [8, 8, 1]) 对 {n} 个点的整批（{ops} 个运算）：即时执行一步 {eager}"
         " ms，编译后 {compiled} ms——快 {speedup} 倍（各取 5 次中最快）；编译用了 {compile}"
         " s。",
+    "demo.where_nan_starts.title": "NaN 从哪里开始：detect_anomaly",
+    "pic.where_nan_starts.title": "NaN 从哪里开始",
+    "pic.where_nan_starts.caption":
+        "一个自信地预测错误的神经元（y = 0，z 增大）的二分类交叉熵 ∂L/∂z，三种写法。"
+        "手写成 log(1 + eᶻ) − y·z 时梯度一直正确，直到 z ≈ 709.78 处 e^z 溢出，"
+        "之后为 nan：tg.detect_anomaly() 指出是哪个 exp、由哪一行代码产生。"
+        "加 eps = 1e-8 时损失保持有限，但 e⁻ᶻ 小于 eps（z ≈ 18）后梯度消失。"
+        "logits 形式在任何 z 处都给出精确的 σ(z) − y = 1。",
+    "nan.title": "二分类交叉熵：梯度从哪里开始不再是数",
+    "nan.xlabel": "错误预测的净活性值 z（目标 y = 0）",
+    "nan.ylabel": "引擎算出的 ∂L/∂z",
+    "nan.hand": "手写 log(1 + eᶻ) − y·z（z ≈ 709 之后为 nan）",
+    "nan.eps": "log 内加 eps = 1e-8（e⁻ᶻ < eps 即 z ≈ 18 后梯度消失）",
+    "nan.logits": "binary_cross_entropy_with_logits：σ(z) − y",
+    "nan.overflow": "e^z 溢出：\ndetect_anomaly() 在此停下",
 }
