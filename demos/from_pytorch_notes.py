@@ -23,10 +23,11 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu.plots import new_figure
+from tinygrad_edu.plots import new_figure, plot_texts
+from tinygrad_edu.strings import text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
-TITLE = "From the notes' PyTorch cells to tinygrad_edu"
+TITLE = text("en", "demo.from_pytorch_notes.title")
 #: The notes' ``a = torch.rand(3)``, to the 4 digits they print.
 A = (0.7066, 0.4845, 0.3603)
 
@@ -115,28 +116,24 @@ def _softmax_cells() -> list[list[float]]:
     return rows
 
 
-def run(out: Path) -> list[Picture]:
+def run(out: Path, lang: str = "en") -> list[Picture]:
     curves = _activations()
     _mse_cells()
     rows = _softmax_cells()
 
-    fig = new_figure(12.0, 3.8)
-    axes = fig.subplots(1, 3)
-    for ax, (op, (xs, ys, ds)) in zip(axes, curves.items()):
-        ax.plot(xs, ys, "o-", lw=1.5, label=f"torch.{op}(linspace) = [v.{op}() ...]")
-        ax.plot(xs, ds, "s", ls="none", label="grad from tg.backward(outs)")
-        ax.set_title(f"{op} on linspace({xs[0]:g}, {xs[-1]:g}, 10)")
-        ax.set_xlabel("x")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle(f"The notes' PyTorch cells, one Value per element; softmax row dp[1]/da = {fmt(rows[0])}")
-    return [save_picture(
-        fig, out, "from_pytorch_notes", "The notes' PyTorch cells as scalar Values",
-        "The points of the notes' torch.linspace cells, computed with one Value per element: the "
-        "activation (circles) and its derivative at each point (squares) from one tg.backward pass, "
-        "the scalar form of out.backward(torch.ones_like(out)). On linspace(−100, 100) the sigmoid is "
-        "flat beyond ±11, so its derivative is 0 there in float64 too. The numbers printed beside each "
-        "torch call match the notes' to 4 digits.")]
+    t = plot_texts(lang)
+    with t.fonts():
+        fig = new_figure(12.0, 3.8)
+        axes = fig.subplots(1, 3)
+        for ax, (op, (xs, ys, ds)) in zip(axes, curves.items()):
+            ax.plot(xs, ys, "o-", lw=1.5, label=t("torch.curve", op=op))
+            ax.plot(xs, ds, "s", ls="none", label=t("torch.grad"))
+            ax.set_title(t("torch.panel", op=op, lo=f"{xs[0]:g}", hi=f"{xs[-1]:g}"))
+            ax.set_xlabel("x")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
+        fig.suptitle(t("torch.title", row=fmt(rows[0])))
+    return [save_picture(fig, out, "from_pytorch_notes", *t.picture("from_pytorch_notes"))]
 
 
 if __name__ == "__main__":

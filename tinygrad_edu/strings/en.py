@@ -283,4 +283,16 @@ TABLE: dict[str, str] = {
     "nan.eps": "eps = 1e-8 inside the log (vanishes once e⁻ᶻ < eps, z ≈ 18)",
     "nan.logits": "binary_cross_entropy_with_logits: σ(z) − y",
     "nan.overflow": "e^z overflows:\ndetect_anomaly() stops here",
+    "demo.from_pytorch_notes.title": "From the notes' PyTorch cells to tinygrad_edu",
+    "pic.from_pytorch_notes.title": "The notes' PyTorch cells as scalar Values",
+    "pic.from_pytorch_notes.caption":
+        "The points of the notes' torch.linspace cells, computed with one Value per element: the "
+        "activation (circles) and its derivative at each point (squares) from one tg.backward pass, "
+        "the scalar form of out.backward(torch.ones_like(out)). On linspace(−100, 100) the sigmoid is "
+        "flat beyond ±11, so its derivative is 0 there in float64 too. The numbers printed beside each "
+        "torch call match the notes' to 4 digits.",
+    "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
+    "torch.grad": "grad from tg.backward(outs)",
+    "torch.panel": "{op} on linspace({lo}, {hi}, 10)",
+    "torch.title": "The notes' PyTorch cells, one Value per element; softmax row dp[1]/da = {row}",
 }

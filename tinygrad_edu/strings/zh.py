@@ -263,4 +263,15 @@ TABLE: dict[str, str] = {
     "nan.eps": "log 内加 eps = 1e-8（e⁻ᶻ < eps 即 z ≈ 18 后梯度消失）",
     "nan.logits": "binary_cross_entropy_with_logits：σ(z) − y",
     "nan.overflow": "e^z 溢出：\ndetect_anomaly() 在此停下",
+    "demo.from_pytorch_notes.title": "从笔记里的 PyTorch 代码到 tinygrad_edu",
+    "pic.from_pytorch_notes.title": "笔记里的 PyTorch 代码，写成标量 Value",
+    "pic.from_pytorch_notes.caption":
+        "笔记中 torch.linspace 各点，每个元素一个 Value：激活函数值（圆点）和各点的导数（方块）"
+        "来自一次 tg.backward，即 out.backward(torch.ones_like(out)) 的标量写法。"
+        "在 linspace(−100, 100) 上 sigmoid 在 ±11 之外是平的，所以 float64 下导数也为 0"
+        "（梯度消失）。每个 torch 调用旁打印的数与笔记一致到 4 位。",
+    "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
+    "torch.grad": "tg.backward(outs) 得到的导数",
+    "torch.panel": "{op}，linspace({lo}, {hi}, 10)",
+    "torch.title": "笔记里的 PyTorch 代码，每个元素一个 Value；softmax 的一行 dp[1]/da = {row}",
 }
