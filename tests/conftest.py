@@ -1,4 +1,4 @@
-"""Shared test set-up: hypothesis profiles and a non-interactive matplotlib.
+"""Shared test set-up: hypothesis profiles, a non-interactive matplotlib, and a headless browser.
 
 Profiles (choose with HYPOTHESIS_PROFILE=...): ``dev`` (default on a laptop),
 ``ci`` (derandomized, no example database; the default when CI is set) and
@@ -12,6 +12,9 @@ doctests of the package, the README and docs/ as well as tests/.
 from __future__ import annotations
 
 import os
+import shutil
+
+import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -28,3 +31,27 @@ if settings is not None:
     )
     settings.register_profile("thorough", max_examples=2000, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+#: Headless Chromium with nothing that would reach the network or a desktop session.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by playwright: skipped with a reason when missing, a failure under CI."""
+    exe = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if exe is None or sync_playwright is None:
+        missing = "Debian's chromium (apt-get install chromium)" if exe is None else "pip install playwright"
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser test needs {missing}; CI must install it")
+        pytest.skip(f"needs {missing}")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

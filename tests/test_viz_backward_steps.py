@@ -10,9 +10,7 @@ Chromium (Debian's chromium driven by playwright) and stepped; ``explain`` as
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +20,6 @@ import tinygrad_edu as tg
 from tinygrad_edu.viz import BackwardSteps, backward_steps, explain, render_backward_html
 from tinygrad_edu.viz.html import backward_frames, backward_page
 from tinygrad_edu.viz.walk import walk
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 GRAPH_CODE = """\
 import tinygrad_edu as tg
@@ -138,24 +133,6 @@ def test_kernel_displays_explain_as_math_and_prints_plain_text(notebook_outputs)
     assert data["text/plain"] == str(expected)
     printed = "".join(o["text"] for o in notebook_outputs[3] if o.get("name") == "stdout")
     assert printed == str(expected) + "\n"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if exe is None or sync_playwright is None:
-        missing = "Debian's chromium (apt-get install chromium)" if exe is None else "pip install playwright"
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser test needs {missing}; CI must install it")
-        pytest.skip(f"needs {missing}")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _watch(page: Any) -> tuple[list[str], list[str]]:

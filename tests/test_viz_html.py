@@ -3,9 +3,7 @@ headless Chromium (Debian's chromium driven by playwright; no browser is downloa
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 
@@ -14,9 +12,6 @@ from tinygrad_edu.viz import GraphTooLargeError, render_backward_html
 from tinygrad_edu.viz.html import backward_frames
 from tinygrad_edu.viz.labels import fixed_number
 from tinygrad_edu.viz.walk import walk
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 def graph():
@@ -90,24 +85,6 @@ def test_cap_and_constant_output(tmp_path):
 
 
 # ---------------------------------------------------------------- in a real browser
-@pytest.fixture(scope="module")
-def browser():
-    exe = shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if exe is None or sync_playwright is None:
-        missing = "Debian's chromium (apt-get install chromium)" if exe is None else "pip install playwright"
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser test needs {missing}; CI must install it")
-        pytest.skip(f"needs {missing}")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.browser
 def test_stepping_through_the_page_in_chromium(browser, tmp_path):
     y = graph()
