@@ -208,28 +208,14 @@ def _tex_d(top: str, bottom: str) -> str:
 
 
 def _tex_factor_name(node: Value, k: int, tex: dict[int, str]) -> str:
-    ins = node.inputs
-    x = ins[k]
-    frac = _tex_d(tex[id(node)], tex[id(x)])
-    if sum(1 for y in ins if y is x) > 1:
+    frac = _tex_d(tex[id(node)], tex[id(node.inputs[k])])
+    if _used_twice(node, k):
         return rf"\left.{frac}\right|_{{\text{{argument }}{k + 1}}}"
     return frac
 
 
-def _tex_elide(n: int, item: Callable[[int], str], sep: str) -> str:
-    if n <= MAX_FACTORS:
-        return sep.join(item(i) for i in range(n))
-    half = MAX_FACTORS // 2
-    head = [item(i) for i in range(half)]
-    tail = [item(i) for i in range(n - half, n)]
-    return sep.join([*head, rf"\cdots\ (\text{{{n - 2 * half} more}})", *tail])
-
-
-def _tex_signed_sum(terms: list[float]) -> str:
-    out = _tex_value(terms[0])
-    for t in terms[1:]:
-        out += f" - {_tex_value(-t)}" if t < 0 else f" + {_tex_value(t)}"
-    return out
+def _tex_gap(k: int) -> str:
+    return rf"\cdots\ (\text{{{k} more}})"
 
 
 def _aligned(rows: Iterable[str]) -> str:
@@ -240,26 +226,21 @@ def _aligned(rows: Iterable[str]) -> str:
 def _header_md(order: list[Value], tex: dict[int, str]) -> list[str]:
     """The header of :func:`_header` in Markdown: the definitions as aligned LaTeX equations."""
     md: list[str] = []
-    inner = [v for v in reversed(order) if not v.is_leaf]
+    inner, leaves, specs = _header_parts(order)
     rows = [rf"{tex[id(v)]} &= {_tex_op(v, tex)} = {_tex_value(v.data)}" for v in inner[:MAX_DEFINITIONS]]
     if rows:
         md.append(_aligned(rows))
     if len(inner) > MAX_DEFINITIONS:
         md.append(f"… and {len(inner) - MAX_DEFINITIONS} more intermediate values")
-    leaves = [v for v in order if v.is_leaf and v.requires_grad]
     shown = ", ".join(f"${tex[id(v)]} = {_tex_value(v.data)}$" for v in leaves[:MAX_DEFINITIONS])
     if len(leaves) > MAX_DEFINITIONS:
         shown += f", … ({len(leaves) - MAX_DEFINITIONS} more)"
     if shown:
         md.append(f"with {shown}")
-    ops: dict[str, str] = {}
-    for v in inner:
-        spec = v.op_spec
-        if spec is not None and spec.name not in ops:
-            rule = f"{_md_code(spec.formula)}: {_md_code(spec.derivative)}"
-            ops[spec.name] = f"- {_md_code(spec.symbol)} {rule}"
-    if ops:
-        md.append("Local derivatives (from the ops registry):\n\n" + "\n".join(ops.values()))
+    if specs:
+        rules = [f"- {_md_code(spec.symbol)} {_md_code(spec.formula)}: {_md_code(spec.derivative)}"
+                 for spec in specs]
+        md.append("Local derivatives (from the ops registry):\n\n" + "\n".join(rules))
     return md
 
 
@@ -285,48 +266,66 @@ def _wrt_list(wrt: Value | Sequence[Value] | None, order: list[Value], index: di
     return items
 
 
+def _header_parts(order: list[Value]) -> tuple[list[Value], list[Value], list[Any]]:
+    """What a header shows, for the text and the Markdown alike: the computed Values (output first),
+    the inputs that require grad, and the registry entry of each op used (once each, in that order)."""
+    inner = [v for v in reversed(order) if not v.is_leaf]
+    leaves = [v for v in order if v.is_leaf and v.requires_grad]
+    specs: dict[str, Any] = {}
+    for v in inner:
+        spec = v.op_spec
+        if spec is not None:
+            specs.setdefault(spec.name, spec)
+    return inner, leaves, list(specs.values())
+
+
 def _header(order: list[Value], names: dict[int, str]) -> list[str]:
     """Definitions of the intermediate values, output first, then the inputs' values."""
     lines: list[str] = []
-    inner = [v for v in reversed(order) if not v.is_leaf]
+    inner, leaves, specs = _header_parts(order)
     for v in inner[:MAX_DEFINITIONS]:
         lines.append(f"{names[id(v)]} = {op_text(v, names)} = {fixed_number(v.data)}")
     if len(inner) > MAX_DEFINITIONS:
         lines.append(f"… and {len(inner) - MAX_DEFINITIONS} more intermediate values")
-    leaves = [v for v in order if v.is_leaf and v.requires_grad]
     shown = ", ".join(f"{names[id(v)]} = {fixed_number(v.data)}" for v in leaves[:MAX_DEFINITIONS])
     if len(leaves) > MAX_DEFINITIONS:
         shown += f", … ({len(leaves) - MAX_DEFINITIONS} more)"
     if shown:
         lines.append(f"with {shown}")
-    ops: dict[str, str] = {}
-    for v in inner:
-        spec = v.op_spec
-        if spec is not None and spec.name not in ops:
-            ops[spec.name] = f"  {spec.symbol}  {spec.formula}:  {spec.derivative}"
-    if ops:
+    if specs:
         lines.append("local derivatives (from the ops registry):")
-        lines.extend(ops.values())
+        lines.extend(f"  {spec.symbol}  {spec.formula}:  {spec.derivative}" for spec in specs)
     return lines
 
 
+def _used_twice(node: Value, k: int) -> bool:
+    """Whether ``node``'s ``k``-th input is also another of its inputs (the factor then names its place)."""
+    x = node.inputs[k]
+    return sum(1 for y in node.inputs if y is x) > 1
+
+
 def _factor_name(node: Value, k: int, names: dict[int, str]) -> str:
-    ins = node.inputs
-    x = ins[k]
-    text = f"d{names[id(node)]}/d{names[id(x)]}"
-    if sum(1 for y in ins if y is x) > 1:
+    text = f"d{names[id(node)]}/d{names[id(node.inputs[k])]}"
+    if _used_twice(node, k):
         text += f" (argument {k + 1})"
     return text
 
 
-def _elide(n: int, item: Callable[[int], str], sep: str) -> str:
-    """``item(0) sep item(1) ...`` for ``n`` items; past MAX_FACTORS the middle is elided (and never made)."""
+def _text_gap(k: int) -> str:
+    return f"… ({k} more)"
+
+
+def _elide(n: int, item: Callable[[int], str], sep: str, gap: Callable[[int], str] = _text_gap) -> str:
+    """``item(0) sep item(1) ...`` for ``n`` items; past MAX_FACTORS the middle is elided (and never made).
+
+    ``gap(k)`` writes the place of the ``k`` items left out.
+    """
     if n <= MAX_FACTORS:
         return sep.join(item(i) for i in range(n))
     half = MAX_FACTORS // 2
     head = [item(i) for i in range(half)]
     tail = [item(i) for i in range(n - half, n)]
-    return sep.join([*head, f"… ({n - 2 * half} more)", *tail])
+    return sep.join([*head, gap(n - 2 * half), *tail])
 
 
 def _paths(root: Value, x: Value, reach: set[int], limit: int) -> list[list[tuple[Value, int]]]:
@@ -365,15 +364,15 @@ def _reach_and_count(order: list[Value], x: Value) -> tuple[set[int], int]:
     return set(count), count.get(id(order[-1]), 0)
 
 
-def _signed_sum(terms: list[float]) -> str:
+def _signed_sum(terms: list[float], number: Callable[[float], str] = fixed_number, minus: str = "−") -> str:
     """``a + b − c`` written out.
 
     >>> _signed_sum([3.0, -1.0, 0.5])
     '3.0000 − 1.0000 + 0.5000'
     """
-    out = fixed_number(terms[0])
+    out = number(terms[0])
     for t in terms[1:]:
-        out += f" − {fixed_number(-t)}" if t < 0 else f" + {fixed_number(t)}"
+        out += f" {minus} {number(-t)}" if t < 0 else f" + {number(t)}"
     return out
 
 
@@ -474,8 +473,8 @@ def explain(
 
             text = f"{_elide(len(path), symbol, ' · ')} = {_elide(len(factors), number, ' × ')}"
             texts.append((f"{text} = {fixed_number(product)}", product))
-            tex_symbols = _tex_elide(len(path), tex_symbol, r" \cdot ")
-            tex_numbers = _tex_elide(len(factors), tex_number, r" \times ")
+            tex_symbols = _elide(len(path), tex_symbol, r" \cdot ", _tex_gap)
+            tex_numbers = _elide(len(factors), tex_number, r" \times ", _tex_gap)
             tex_terms.append(f"{tex_symbols} = {tex_numbers} = {_tex_value(product)}")
         if n_paths == 1:
             only = texts[0][0]
@@ -499,5 +498,6 @@ def explain(
                       "result, which adds the paths up node by node)")
         else:
             lines.append(f"  {lhs} = {_signed_sum([p for _, p in texts])} = {total}")
-            md.append(f"$${tex_lhs} = {_tex_signed_sum([p for _, p in texts])} = {_tex_number(total)}$$")
+            tex_sum = _signed_sum([p for _, p in texts], _tex_value, "-")
+            md.append(f"$${tex_lhs} = {tex_sum} = {_tex_number(total)}$$")
     return Explanation("\n".join(lines), "\n\n".join(md))
