@@ -159,12 +159,24 @@ def slow_dot(tmp_path, monkeypatch):
     return pidfile
 
 
-def _gone(pid: int) -> bool:
+def _dead(pid: int) -> bool:
     status = Path(f"/proc/{pid}/status")
-    if not status.exists():
+    try:
+        text = status.read_text()
+    except FileNotFoundError:
         return True
-    state = re.search(r"^State:\s+(\S)", status.read_text(), re.M)
+    state = re.search(r"^State:\s+(\S)", text, re.M)
     return state is not None and state.group(1) in "ZX"    # a zombie no one reaped yet is dead too
+
+
+def _gone(pid: int, within: float = 5.0) -> bool:
+    """Whether ``pid`` is dead or dies within a few seconds (under load a SIGKILL lands soon, not at once)."""
+    deadline = time.monotonic() + within
+    while not _dead(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def _wait_for_pids(pidfile: Path) -> list[int]:
