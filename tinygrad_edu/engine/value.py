@@ -18,7 +18,7 @@ import numbers
 import os
 import sys
 from collections.abc import Iterable
-from typing import Any, TypeAlias, Union
+from typing import Any, TypeAlias, Union, overload
 
 from tinygrad_edu.engine.mode import ALL, MODE
 from tinygrad_edu.errors import AnomalyError, NumericOverflowError
@@ -233,7 +233,12 @@ class Value:
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else str(self)
 
+    @overload
+    def __round__(self, ndigits: None = None) -> int: ...
+    @overload
+    def __round__(self, ndigits: int) -> float: ...
     def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(v)`` is an int and ``round(v, n)`` a float, as for ``v.data``."""
         return round(self.data) if ndigits is None else round(self.data, ndigits)
 
     def __floor__(self) -> int:
