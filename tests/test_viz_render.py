@@ -136,6 +136,34 @@ def test_mlp_inputs_sit_before_the_first_layer():
     assert max(right for _, _, right in inputs) < min(left for _, left, _ in clusters)
 
 
+
+def _node_tops(svg: ET.Element) -> dict[str, float]:
+    """Bold name in each node box -> the box's top y (SVG y grows downwards)."""
+    out = {}
+    for g in svg.iter(f"{SVG}g"):
+        if "node" not in (g.get("class") or "").split():
+            continue
+        texts = [t.text for t in g.iter(f"{SVG}text") if t.text]
+        ys = [float(p.split(",")[1]) for poly in g.iter(f"{SVG}polygon")
+              for p in (poly.get("points") or "").split()]
+        if texts and ys:
+            out[texts[0]] = min(ys)
+    return out
+
+
+@pytest.mark.parametrize("sizes", [[3, 1], [4, 2], [3, 3, 1]])
+def test_mlp_neurons_are_stacked_in_index_order(sizes):
+    # Graphviz stacks sibling clusters in the order they are written; written in the order the
+    # walk met them, neuron 1 sat above neuron 0 and the edges into the next layer crossed
+    m = nn.MLP(2, sizes, seed=0)
+    out = m([tg.Value(1.0, label="x1"), tg.Value(-2.0, label="x2")])
+    root = tg.sum(out) if isinstance(out, list) else out
+    tops = _node_tops(ET.fromstring(run_dot(graph_source(root, module=m), "svg")))
+    for layer, width in enumerate(sizes):
+        ys = [tops[f"layers.{layer}.neurons.{k}.w.0"] for k in range(width)]
+        assert ys == sorted(ys), (sizes, layer, ys)
+
+
 # ---------------------------------------------------------------- a hard bound on every dot
 SLOW_DOT = """#!/bin/sh
 # a stand-in for Graphviz's dot that never finishes and starts a child of its own

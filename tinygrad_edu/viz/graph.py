@@ -179,6 +179,11 @@ def _cluster_levels(owner: tuple[str, ...]) -> list[tuple[str, ...]]:
     return levels
 
 
+def _natural(key: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
+    """Sort key of an owner path with its indices compared as numbers (``neurons.10`` after ``neurons.9``)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in key)
+
+
 class _Builder:
     """Collects DOT statements (as text) with the cluster each belongs to, then nests the clusters."""
 
@@ -225,6 +230,12 @@ class _Builder:
                 place(child, depth + 1)
             out.append(f"{pad}}}")
 
+        # clusters in the module's own order (layers.0 before layers.1, neurons 0, 1, 2), not in the
+        # order the topological walk met them: Graphviz stacks sibling clusters by the order they are
+        # written, and the walk meets the last layer's weights first
+        for siblings in children.values():
+            siblings.sort(key=_natural)
+        roots.sort(key=lambda key: (key == INPUTS_CLUSTER, _natural(key)))
         for key in roots:
             place(key, 1)
         out.extend(f"\t{stmt}" for stmt in top)
