@@ -254,6 +254,18 @@ def test_bce_eps_zero_is_the_exact_formula_and_fails_at_the_edge():
         F.binary_cross_entropy(0.0, 1.0, eps=0)
 
 
+def test_bce_eps_zero_draws_no_plus_zero_node():
+    # with eps=0 the graph is -log(p) and -log(1 - p), nothing added to p (the picture showed "p + 0")
+    p = Value(0.75, label="p")
+    for target, expected in ((1.0, ["neg", "log"]), (0.0, ["neg", "log", "sub"])):
+        node, ops = F.binary_cross_entropy(p, target, eps=0), []
+        while node is not p:
+            ops.append(node.op)
+            node = next(x for x in node.inputs if x.requires_grad)
+        assert ops == expected, (target, ops)
+    assert "add" in {v.op for v in F.binary_cross_entropy(p, 1.0).inputs[0].inputs}   # the default eps
+
+
 @given(hst.floats(-12.0, 12.0), hst.sampled_from([0.0, 1.0]))
 def test_sigmoid_output_with_bce_has_dl_dz_equal_yhat_minus_y(z, y):
     zv = Value(z)

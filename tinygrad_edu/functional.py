@@ -313,14 +313,17 @@ def binary_cross_entropy(probs: Any = None, targets: Any = None, eps: float = BC
     _check_unit_interval(ps, who, "probs", "pass probabilities (apply sigmoid first) or use "
                          "binary_cross_entropy_with_logits on the raw scores")
     _check_unit_interval(ts, who, "targets", "targets are labels 0/1 or probabilities")
+    def log_eps(q: Any) -> Value:  # log(q + ε); with eps=0 no "+ 0" node in the graph
+        return (q + eps_f if eps_f else _value(q, who)).log()
+
     terms = []
     for p, t in zip(ps, ts):
         if not isinstance(t, Value) and t == 1.0:
-            terms.append(-((p + eps_f).log()))
+            terms.append(-log_eps(p))
         elif not isinstance(t, Value) and t == 0.0:
-            terms.append(-((1.0 - p + eps_f).log()))
+            terms.append(-log_eps(1.0 - p))
         else:
-            terms.append(-(t * (p + eps_f).log() + (1.0 - t) * (1.0 - p + eps_f).log()))
+            terms.append(-(t * log_eps(p) + (1.0 - t) * log_eps(1.0 - p)))
     return _reduce(terms, reduction, single)
 
 
