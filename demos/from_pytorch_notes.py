@@ -130,6 +130,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
             ax.plot(xs, ds, "s", ls="none", label=t("torch.grad"))
             ax.set_title(t("torch.panel", op=op, lo=f"{xs[0]:g}", hi=f"{xs[-1]:g}"))
             ax.set_xlabel("x")
+            ax.set_ylabel(t("torch.ylabel", op=op))
             ax.grid(alpha=0.3)
             ax.legend(fontsize=8)
         fig.suptitle(t("torch.title", row=fmt(rows[0])))

@@ -294,5 +294,6 @@ TABLE: dict[str, str] = {
     "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
     "torch.grad": "grad from tg.backward(outs)",
     "torch.panel": "{op} on linspace({lo}, {hi}, 10)",
+    "torch.ylabel": "{op}(x) and its derivative",
     "torch.title": "The notes' PyTorch cells, one Value per element; softmax row dp[1]/da = {row}",
 }

@@ -273,5 +273,6 @@ TABLE: dict[str, str] = {
     "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
     "torch.grad": "tg.backward(outs) 得到的导数",
     "torch.panel": "{op}，linspace({lo}, {hi}, 10)",
+    "torch.ylabel": "{op}(x) 及其导数",
     "torch.title": "笔记里的 PyTorch 代码，每个元素一个 Value；softmax 的一行 dp[1]/da = {row}",
 }
