@@ -49,6 +49,12 @@ def test_value_backward_takes_gradient_and_retain_graph():
     assert x.grad == 12.0 + 4.0
     with pytest.raises(TypeError, match="both grad_output and gradient"):
         y.backward(2.0, gradient=3.0)
+    # a bad seed is named by the keyword the user typed, and no .grad changes
+    with pytest.raises(TypeError, match=r"backward\(gradient=\.\.\.\) takes an int or float.*str"):
+        y.backward(gradient="1")
+    with pytest.raises(TypeError, match=r"backward\(grad_output\) takes an int or float.*list"):
+        y.backward([1.0])
+    assert x.grad == 16.0
 
 
 def test_grad_takes_torch_keywords_and_several_outputs():

@@ -293,7 +293,9 @@ class Value:
         if gradient is not None:
             if grad_output is not DEFAULT_SEED:
                 raise TypeError("backward() got both grad_output and gradient; they are the same, give one")
-            grad_output = gradient
+            grad_output = to_float(gradient, "backward(gradient=...)")
+        elif grad_output is not DEFAULT_SEED:
+            grad_output = to_float(grad_output, "backward(grad_output)")
         backward(self, grad_output)
 
     # ------------------------------------------------------------ arithmetic
