@@ -99,6 +99,14 @@ def test_a_model_changed_after_construction_saves_its_weights_only(tmp_path):
     assert MLP(2, [2, 1], seed=3).state_dict().keys() < model.state_dict().keys()
 
 
+def test_load_called_on_the_class_points_to_load_model(tmp_path):
+    # the habit the issue names: nn.MLP.load(path) - a file holds the architecture, load_model builds it
+    MLP(2, [3, 1], seed=0).save(tmp_path / "m.json")
+    with pytest.raises(TypeError, match=r"model\.load\(path\).*nn\.load_model\(path\)"):
+        MLP.load(tmp_path / "m.json")
+    assert isinstance(nn.load_model(tmp_path / "m.json"), MLP)
+
+
 def test_old_files_without_architecture_still_load(tmp_path):
     model = MLP(2, [2, 1], seed=0)
     path = tmp_path / "old.json"

@@ -252,14 +252,21 @@ class Module:
         data = encode(type(self).__name__, _saved_architecture(self), self.state_dict())
         write_atomic(path, data)
 
-    def load(self, path: PathLike) -> Module:
+    def load(self, path: PathLike | None = None) -> Module:
         """Read parameters saved by :meth:`save` into this model and return it.
 
         The whole file is checked first - valid JSON, this library's format and
         a version it knows, then every parameter as in :meth:`load_state_dict`;
         on any error the model is left exactly as it was.  The file's
         architecture, if any, is not needed: the weights only have to fit.
+        To build the model from the file instead, use :func:`load_model`
+        (``nn.MLP.load(path)``, called on the class, says so).
         """
+        if path is None or not isinstance(self, Module):
+            raise TypeError(
+                "load(path) reads weights into a model you already built: model.load(path); "
+                "to rebuild a saved model from its file, use nn.load_model(path)"
+            )
         target = os.fspath(path)
         payload = read_model_file(target)
         try:
