@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import tinygrad_edu as tg
 from tinygrad_edu.cli import main
 from tinygrad_edu.viz.expr import ExpressionError, parse_expression
 
@@ -149,6 +151,43 @@ def test_functions_come_from_the_registry(capsys):
     from tinygrad_edu.viz.labels import fixed_number
 
     assert f"= {fixed_number(0.1 + 12.0 + 1.0 + g)}" in out.splitlines()[-1]
+
+
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("softplus(x, beta=2)", lambda x: x.softplus(2.0)),
+    ("softplus(x, 2)", lambda x: x.softplus(beta=2.0)),
+    ("leaky_relu(x, negative_slope=0.1)", lambda x: x.leaky_relu(0.1)),
+    ("elu(x, alpha=0.5)", lambda x: x.elu(0.5)),
+    ("clamp(x, min=-0.5)", lambda x: x.clamp(min=-0.5)),
+    ("clamp(x, max=-0.5)", lambda x: x.clamp(max=-0.5)),
+    ("clamp(x, -1, max=-0.5)", lambda x: x.clamp(-1.0, -0.5)),
+    ("clamp(x, -0.5)", lambda x: x.clamp(-0.5)),                    # torch.clamp(x, min)
+])
+def test_an_ops_parameter_by_name_as_in_python(text, same_as):
+    y, leaves = parse_expression(text, {"x": -0.75})
+    want = same_as(tg.Value(-0.75))
+    assert (y.op, y.param, y.data) == (want.op, want.param, want.data)
+    assert tg.grad(y, leaves["x"]).data == tg.grad(want, want.inputs[0]).data
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("exp(x, base=2)", "exp() does not take the keyword base= in 'exp(x, base=2)': it takes no keyword"),
+    ("leaky_relu(x, slope=0.1)", "it takes negative_slope="),
+    ("clamp(x, lo=0)", "it takes min=, max="),
+    ("softplus(x, **d)", "does not take ** unpacking"),
+    ("leaky_relu(x, 0.1, negative_slope=0.2)", "got negative_slope twice"),
+    ("clamp(x)", "clamp() takes x and up to 2 numbers (min, max), got 1"),
+    ("softplus(beta=2)", "softplus() needs its input first"),
+    ("elu(x, alpha=x)", "its alpha must be a number"),
+    ("softplus(x, beta=-1)", "softplus(beta=...) must be a positive finite number"),  # the method's check
+    ("softplus(2, beta=-1) * x", "softplus(beta=...) must be a positive finite number"),
+])
+def test_bad_keywords_are_refused_with_one_line(text, message, capsys):
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        parse_expression(text, {"x": 1.0})
+    assert main(["graph", text, "--set", "x=1", "--explain"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
 
 
 def test_missing_dot_exits_1_and_keeps_the_source(tmp_path):

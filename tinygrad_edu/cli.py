@@ -64,7 +64,8 @@ examples:
 
 The expression may use numbers, the names given with --set, + - * / **, unary
 minus and calls to the registry's functions (exp, log, sqrt, tanh, sigmoid,
-relu, leaky_relu(x, slope), pow(x, p), sum(...), ...). Nothing else is accepted:
+relu, leaky_relu(x, slope), pow(x, p), sum(...), ...); an op's parameter may be
+named as in Python: softplus(x, beta=2), clamp(x, min=0, max=1). Nothing else is accepted:
 it is parsed, checked and computed by tinygrad_edu, never run as Python.
 An expression that starts with '-' needs a space or parentheses: "(-x)*2".
 Without -o, --explain or --html the graph's DOT source is printed.

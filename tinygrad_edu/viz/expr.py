@@ -8,12 +8,15 @@ The text is parsed with :mod:`ast` and then checked against a whitelist
   command line); every use of a name is the same leaf Value, so reuse shows up
   in the graph;
 * the operators ``+ - * / **`` and unary ``-`` / ``+``;
-* calls, with positional arguments only, to the functions of the ops registry
-  (``exp``, ``log``, ``sigmoid``, ``relu``, ``leaky_relu``, ``sum``, ...), so a new
-  registered op is callable here with no change to this module.
+* calls to the functions of the ops registry (``exp``, ``log``, ``sigmoid``,
+  ``relu``, ``leaky_relu``, ``sum``, ...), so a new registered op is callable
+  here with no change to this module.  An op's parameter may be given by
+  position or by its name, as in Python: ``leaky_relu(x, 0.1)`` or
+  ``leaky_relu(x, negative_slope=0.1)``, ``softplus(x, beta=2)``,
+  ``clamp(x, 0, 1)``, ``clamp(x, max=1)``;
 
 Everything else - attribute access, subscripts, lambdas, comprehensions,
-strings, comparisons, keyword arguments, unknown names or functions - is
+strings, comparisons, other keyword arguments, unknown names or functions - is
 refused with an :class:`ExpressionError` whose one-line message names the
 construct and says what is allowed.  The text is never handed to ``eval``,
 ``exec`` or ``compile``: the checked tree is walked by a small interpreter that
@@ -137,39 +140,100 @@ def _check(text: str, tree: ast.Expression, variables: Mapping[str, float]) -> N
                     f"unknown function {node.func.id!r} in {_snippet(text, node)!r}; "
                     f"{allowed_text(variables)}"
                 )
-            if node.keywords:
-                raise _refuse(text, node, "keyword arguments", variables)
-            stack += reversed(node.args)
+            allowed = keyword_names(funcs[node.func.id])
+            for kw in node.keywords:
+                if kw.arg not in allowed:
+                    given = "** unpacking" if kw.arg is None else f"the keyword {kw.arg}="
+                    takes = (f"it takes {', '.join(k + '=' for k in allowed)}" if allowed
+                             else "it takes no keyword arguments")
+                    raise ExpressionError(f"{node.func.id}() does not take {given} in "
+                                          f"{_snippet(text, node)!r}: {takes}")
+            if len({kw.arg for kw in node.keywords}) < len(node.keywords):
+                raise _refuse(text, node, "a keyword given twice", variables)
+            stack += reversed([*node.args, *(kw.value for kw in node.keywords)])
         else:
             raise _refuse(text, node, _REFUSED.get(type(node), f"{type(node).__name__} expressions"),
                           variables)
 
 
-def _call(name: str, op: Op, args: list[Operand]) -> Operand:
+#: Keyword names of an op whose parameter is several numbers (its method's parameter names).
+_TUPLE_KEYWORDS: dict[str, tuple[str, ...]] = {"clamp": ("min", "max")}
+
+
+def keyword_names(op: Op) -> tuple[str, ...]:
+    """The keywords a call of ``op`` may use: its parameter's name, e.g. ``negative_slope``.
+
+    >>> from tinygrad_edu.ops import REGISTRY
+    >>> keyword_names(REGISTRY["softplus"]), keyword_names(REGISTRY["clamp"]), keyword_names(REGISTRY["exp"])
+    (('beta',), ('min', 'max'), ())
+    """
+    if op.arity != 1 or not op.param or op.name == "pow":
+        return ()
+    if isinstance(op.domain.params[0], tuple):
+        return _TUPLE_KEYWORDS.get(op.name, ())
+    return (op.param,)
+
+
+def _public_method(op: Op) -> Any:
+    """``Value.<method>`` of a unary op with a parameter (``Value.softplus``), or None."""
+    if not op.method.isidentifier() or op.method.startswith("_"):
+        return None
+    return getattr(Value, op.method, None)
+
+
+def _with_keywords(name: str, op: Op, args: list[Operand], kwargs: dict[str, Operand]) -> list[Any]:
+    """The positional form of a call with keywords: ``clamp(x, max=1)`` -> ``[x, None, 1]``."""
+    names = keyword_names(op)
+    if not args:
+        raise ExpressionError(f"{name}() needs its input first, e.g. {name}(x, {names[0]}=...)")
+    if len(args) > 1 + len(names):
+        raise ExpressionError(f"{name}() takes at most {1 + len(names)} arguments, got {len(args)}")
+    full: list[Any] = [*args] + [None] * (1 + len(names) - len(args))
+    for i, key in enumerate(names, start=1):
+        if key in kwargs:
+            if i < len(args):
+                raise ExpressionError(f"{name}() got {key} twice, by position and as {key}=")
+            full[i] = kwargs[key]
+    return full
+
+
+def _call(name: str, op: Op, args: list[Operand], kwargs: dict[str, Operand] | None = None) -> Operand:
     """Apply registry op ``op`` to ``args``: a number when all args are numbers, else a new node."""
+    if kwargs:
+        args = _with_keywords(name, op, args, kwargs)
     n = len(args)
     if op.arity == 1:
         if op.param:
-            if n == 1 and isinstance(args[0], Value) and op.method.isidentifier() \
-                    and not op.method.startswith("_") and hasattr(args[0], op.method) \
+            method = _public_method(op)
+            if n == 1 and isinstance(args[0], Value) and method is not None \
                     and not isinstance(op.domain.params[0], tuple):
-                out = getattr(args[0], op.method)()  # the method's default parameter
+                out = method(args[0])  # the method's default parameter
                 if isinstance(out, Value) and out.op_spec is op:
                     return out
             p: Any  # a number, or a tuple of numbers (clamp's bounds)
             sample = op.domain.params[0]
             if isinstance(sample, tuple):  # a parameter of several numbers: clamp(x, lo, hi)
-                if n != 1 + len(sample) or any(isinstance(q, Value) for q in args[1:]):
-                    raise ExpressionError(f"{name}() takes {1 + len(sample)} arguments (x and {len(sample)} "
-                                          f"numbers for its {op.param}), got {n}")
-                x, p = args[0], tuple(float(q) for q in args[1:])
+                keys = keyword_names(op) or (op.param,) * len(sample)
+                if not 2 <= n <= 1 + len(sample) or any(isinstance(q, Value) for q in args[1:]):
+                    raise ExpressionError(f"{name}() takes x and up to {len(sample)} numbers "
+                                          f"({', '.join(keys)}), got {n} arguments")
+                bounds: list[float | None] = [None if q is None else float(q) for q in args[1:]]
+                bounds += [None] * (len(sample) - len(bounds))
+                if all(q is None for q in bounds):
+                    raise ExpressionError(f"{name}() needs {' or '.join(keys)}, e.g. {name}(x, {keys[0]}=0)")
+                x, p = args[0], tuple(bounds)
             elif n != 2:
                 raise ExpressionError(f"{name}() takes 2 arguments (x, {op.param}), got {n}")
             else:
                 x, p = args
             if isinstance(p, Value):
-                raise ExpressionError(f"{name}(): the {op.param} (second argument) must be a number, "
+                raise ExpressionError(f"{name}(): its {op.param} must be a number, "
                                       f"not an expression with variables")
+            if method is not None:  # the method checks its parameter as in Python (softplus: beta > 0)
+                v = x if isinstance(x, Value) else const(x)
+                out = method(v, *p) if isinstance(p, tuple) else method(v, p)
+                if isinstance(out, Value) and out.op_spec is op:
+                    return out if isinstance(x, Value) else out.data
             if not isinstance(x, Value):
                 return op.call_forward((x,), p)
             return unary(op, op.call_forward((x.data,), p), x, p)
@@ -235,7 +299,7 @@ def _evaluate(tree: ast.Expression, leaves: Mapping[str, Value]) -> Operand:
             elif isinstance(node, ast.UnaryOp):
                 stack.append((node.operand, False))
             elif isinstance(node, ast.Call):
-                stack += [(a, False) for a in reversed(node.args)]
+                stack += [(a, False) for a in reversed([*node.args, *(kw.value for kw in node.keywords)])]
         elif isinstance(node, ast.BinOp):
             b = results.pop()
             a = results.pop()
@@ -244,11 +308,12 @@ def _evaluate(tree: ast.Expression, leaves: Mapping[str, Value]) -> Operand:
             x = results.pop()
             results.append(-x if isinstance(node.op, ast.USub) else x)
         elif isinstance(node, ast.Call):
-            n = len(node.args)
-            args = results[len(results) - n:]
-            del results[len(results) - n:]
+            n, k = len(node.args), len(node.keywords)
+            given = results[len(results) - n - k:]
+            del results[len(results) - n - k:]
+            kwargs = {str(kw.arg): value for kw, value in zip(node.keywords, given[n:])}
             assert isinstance(node.func, ast.Name)
-            results.append(_call(node.func.id, funcs[node.func.id], args))
+            results.append(_call(node.func.id, funcs[node.func.id], given[:n], kwargs))
     (result,) = results
     return result
 

@@ -166,13 +166,17 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
     ('a × b', 'a', 'σ(a)', 'a ** 2')
     >>> op_text(tg.sum([a, b, a]), n), op_text(abs(b), n), op_text(-a, n), op_text(tg.dot([a, b], [3, -2]), n)
     ('Σ(a, b, a)', '|b|', '−a', 'a·3 + b·(-2)')
+    >>> op_text(tg.maximum(a, b), n), op_text(tg.minimum(a, 0.0), n)
+    ('max(a, b)', 'min(a, 0)')
     """
     spec = v.op_spec
     if spec is None:
         return names.get(id(v), short_number(v.data))
     args = [names.get(id(x), short_number(x.data)) for x in v.inputs]
     param = v.param
-    if spec.arity == 2:
+    if spec.arity == 2:  # an operator between its inputs; a named one as a call: max(a, b)
+        if spec.symbol.isalpha():
+            return f"{spec.symbol}({args[0]}, {args[1]})"
         return f"{args[0]} {spec.symbol} {args[1]}"
     if spec.name == "pow":
         return f"{args[0]} ** {short_number(float(param))}"
