@@ -208,6 +208,10 @@ def op_symbol(v: Value) -> str:
     >>> x = tg.Value(1.0)
     >>> op_symbol(x * 2), op_symbol(x ** 3), op_symbol(x.leaky_relu(0.1)), op_symbol(tg.dot([x], [x]))
     ('×', '**3', 'LReLU 0.1', 'w·x')
+    >>> op_symbol(x.softplus(2)), op_symbol(x.elu(0.5))
+    ('softplus β=2', 'ELU α=0.5')
+    >>> op_symbol(x.clamp(0, 1)), op_symbol(x.clamp(min=1e-8)), op_symbol(x.clamp(max=1))
+    ('clamp [0, 1]', 'clamp ≥ 1e-08', 'clamp ≤ 1')
     """
     spec = v.op_spec
     if spec is None:
@@ -216,6 +220,19 @@ def op_symbol(v: Value) -> str:
         return "w·x"
     param = v.param
     if isinstance(param, (int, float)) and not isinstance(param, bool):
-        sep = "" if spec.name == "pow" else " "
-        return f"{spec.symbol}{sep}{short_number(float(param))}"
+        value = short_number(float(param))
+        if spec.name == "pow":
+            return f"{spec.symbol}{value}"
+        if spec.param in _PARAM_LETTERS:  # which parameter it is: softplus 2 could be anything
+            return f"{spec.symbol} {_PARAM_LETTERS[spec.param]}={value}"
+        return f"{spec.symbol} {value}"
+    if isinstance(param, tuple) and len(param) == 2:  # clamp's (min, max); None is an open side
+        lo, hi = (None if q is None else short_number(float(q)) for q in param)
+        if lo is not None and hi is not None:
+            return f"{spec.symbol} [{lo}, {hi}]"
+        return f"{spec.symbol} ≥ {lo}" if lo is not None else f"{spec.symbol} ≤ {hi}"
     return spec.symbol
+
+
+#: Parameters drawn by their letter in an op's node (the docs' formulas use these letters).
+_PARAM_LETTERS = {"beta": "β", "alpha": "α"}
