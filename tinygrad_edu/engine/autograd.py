@@ -71,7 +71,7 @@ def _walk(roots: list[Value], set_aside: Saved | None, constants: list[Value]) -
     met = constants.append
     opened = object()
     emitted = object()
-    stack = [r for r in reversed(roots) if r._op is not CONSTANT]
+    stack = [r for r in reversed(roots) if r._node_op is not CONSTANT]
     push = stack.append
     pop = stack.pop
     while stack:
@@ -90,27 +90,27 @@ def _walk(roots: list[Value], set_aside: Saved | None, constants: list[Value]) -
             set_aside.append((node, node.grad))
             node.grad = 0.0
         push(node)
-        arity = node._op.arity
+        arity = node._node_op.arity
         if arity == 2:
             a = node._a
             b = node._b
-            if a._op is CONSTANT:
+            if a._node_op is CONSTANT:
                 met(a)
             elif a._mark is not emitted:
                 push(a)
-            if b._op is CONSTANT:
+            if b._node_op is CONSTANT:
                 met(b)
             elif b._mark is not emitted:
                 push(b)
         elif arity == 1:
             a = node._a
-            if a._op is CONSTANT:
+            if a._node_op is CONSTANT:
                 met(a)
             elif a._mark is not emitted:
                 push(a)
         elif arity < 0:
             for x in node._a:
-                if x._op is CONSTANT:
+                if x._node_op is CONSTANT:
                     met(x)
                 elif x._mark is not emitted:
                     push(x)
@@ -126,7 +126,7 @@ def _propagate_floats(order: list[Value]) -> None:
     inputs receive gradients too; the caller puts their ``.grad`` back.
     """
     for node in reversed(order):
-        op = node._op
+        op = node._node_op
         arity = op.arity
         if arity == 2:
             a = node._a
@@ -194,7 +194,7 @@ def _restore(order: list[Value], set_aside: Saved) -> None:
 
 def _local(node: Value, g: Any) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
     """The node's inputs and the gradients ``g`` sends them through the op's registry rule."""
-    op = node._op
+    op = node._node_op
     ins = node_inputs(op, node._a, node._b)
     p = None if op.arity == 2 else node._b
     datas = [x.data for x in ins]
@@ -205,13 +205,13 @@ def _local(node: Value, g: Any) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
 def _check_backward(node: Value, g: float, ins: tuple[Value, ...], local: tuple[float, ...]) -> None:
     """Inside detect_anomaly: raise at the first gradient that is NaN or ±inf."""
     for i, (x, gx) in enumerate(zip(ins, local)):
-        if x._op is not CONSTANT and not math.isfinite(gx):
+        if x._node_op is not CONSTANT and not math.isfinite(gx):
             site = MODE.sites.get(id(node))
             made_inside = site is not None and site[0] is node
             where = site[1] if site is not None and made_inside else "a node made outside detect_anomaly()"
             values = ", ".join(repr(v.data) for v in ins)
             raise AnomalyError(
-                f"backward: {node._op.name} sent the gradient {gx!r} to its input {i}"
+                f"backward: {node._node_op.name} sent the gradient {gx!r} to its input {i}"
                 + (f" ({x.label})" if x.label else "")
                 + f" (inputs {values}, upstream gradient {g!r}), for the node made at {where}; "
                 "this is the first gradient of the pass that is not finite"
@@ -221,7 +221,7 @@ def _check_backward(node: Value, g: float, ins: tuple[Value, ...], local: tuple[
 def _propagate_checked(order: list[Value]) -> None:
     """:func:`_propagate_floats` with every gradient checked (inside ``detect_anomaly()``)."""
     for node in reversed(order):
-        if node._op.arity == 0:
+        if node._node_op.arity == 0:
             continue
         g = node.grad
         ins, local = _local(node, g)
@@ -238,19 +238,19 @@ def _float_table(order: list[Value], roots: list[Value], seeds: list[float]) -> 
     """
     table: dict[Value, float] = {}
     for root, seed in zip(roots, seeds):
-        if root._op is not CONSTANT:
+        if root._node_op is not CONSTANT:
             table[root] = table.get(root, 0.0) + seed
     check = MODE.anomaly
     get = table.get
     for node in reversed(order):
-        if node._op.arity == 0:
+        if node._node_op.arity == 0:
             continue
         g = get(node, 0.0)
         ins, local = _local(node, g)
         if check:
             _check_backward(node, g, ins, local)
         for x, gx in zip(ins, local):
-            if x._op is not CONSTANT:
+            if x._node_op is not CONSTANT:
                 table[x] = get(x, 0.0) + gx
     return table
 
@@ -259,13 +259,13 @@ def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]
     """One backward pass on Values (records a graph): node -> d(roots)/d(node)."""
     grads: dict[Value, Value] = {}
     for root, seed in zip(roots, seeds):
-        if root._op is not CONSTANT:
+        if root._node_op is not CONSTANT:
             prev = grads.get(root)
             grads[root] = seed if prev is None else prev + seed
     with enable_grad():
         for node in reversed(order):
             g = grads.get(node)
-            op = node._op
+            op = node._node_op
             if g is None or op.arity == 0:
                 continue
             ins = node.inputs

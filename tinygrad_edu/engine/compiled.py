@@ -258,11 +258,11 @@ class _Graph:
         order = topological_order(out)
         self.out = out
         self.nodes: list[Value] = list(order)
-        self.n_ops = sum(1 for v in order if v._op.arity != 0)
+        self.n_ops = sum(1 for v in order if v._node_op.arity != 0)
         index: dict[int, int] = {id(v): i for i, v in enumerate(order)}
         self.inputs: list[list[int]] = []
         for v in order:
-            arity = v._op.arity
+            arity = v._node_op.arity
             raw = () if arity == 0 else (v._a, v._b) if arity == 2 else (v._a,) if arity == 1 else v._a
             ids = []
             for x in raw:
@@ -299,20 +299,20 @@ class _Graph:
     def op_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for v in self.nodes[: self.n_walked]:
-            if v._op.arity != 0:
-                counts[v._op.name] = counts.get(v._op.name, 0) + 1
+            if v._node_op.arity != 0:
+                counts[v._node_op.name] = counts.get(v._node_op.name, 0) + 1
         return dict(sorted(counts.items()))
 
     def signature(self) -> list[str]:
-        return [v._op.name for v in self.nodes[: self.n_walked]]
+        return [v._node_op.name for v in self.nodes[: self.n_walked]]
 
 
 def _is_function(v: Value) -> bool:
-    return v._op.arity == -1 and isinstance(v._b, Context)
+    return v._node_op.arity == -1 and isinstance(v._b, Context)
 
 
 def _param(v: Value) -> Any:
-    arity = v._op.arity
+    arity = v._node_op.arity
     return None if arity in (0, 2) else v._b
 
 
@@ -335,7 +335,7 @@ def _base_name(v: Value, i: int) -> str:
 
 def _is_read(v: Value) -> bool:
     """A leaf whose .data is read on every call: it requires grad, or the user made it with Value(...)."""
-    if v._op is not CONSTANT:
+    if v._node_op is not CONSTANT:
         return True
     try:
         v._label  # noqa: B018 - set by Value(); constants made from numbers have none
@@ -485,7 +485,7 @@ class _Writer:
         plans: list[_OpPlan | None] = [None] * n_walked
         for i in range(n_walked):
             v = nodes[i]
-            op = v._op
+            op = v._node_op
             if op.arity == 0:
                 continue
             plan = plan_of.get(id(op))
@@ -506,7 +506,7 @@ class _Writer:
         leaves: list[int] = []
         n_inputs = 0
         for i, v in enumerate(nodes):
-            if i < n_walked and v._op.arity != 0:
+            if i < n_walked and v._node_op.arity != 0:
                 continue
             if i >= n_walked and not _is_read(v):
                 text, prec = _literal(v.data)
@@ -537,7 +537,7 @@ class _Writer:
             if plan is None:
                 continue
             v = nodes[i]
-            op = v._op
+            op = v._node_op
             deps = [expr[j] for j in inputs[i]]
             depth = 1
             ops: tuple[str, ...] = ()
@@ -662,7 +662,7 @@ class _Writer:
                     self._vjp_call(i, gexpr, contribs)
                 continue
             v = nodes[i]
-            op = v._op
+            op = v._node_op
             p = _param(v)
             gdepth = gexpr[2] + 1
             gops = gexpr[3] if op.name in gexpr[3] else (*gexpr[3], op.name)
@@ -723,7 +723,7 @@ class _Writer:
     def _vjp_call(self, i: int, gexpr: Expr, contribs: list[Any]) -> None:
         g = self.g
         v = g.nodes[i]
-        op = v._op
+        op = v._node_op
         ins = g.inputs[i]
         targets = []
         for k, j in enumerate(ins):
@@ -762,7 +762,7 @@ class _Replay:
         ctxs: dict[int, Context] = {}
         for i in range(g.n_walked):
             v = nodes[i]
-            op = v._op
+            op = v._node_op
             if op.arity == 0:
                 continue
             xs = [vals[j] for j in inputs[i]]
@@ -780,7 +780,7 @@ class _Replay:
         grads[g.root] = 1.0
         for i in range(g.n_walked - 1, -1, -1):
             v = nodes[i]
-            op = v._op
+            op = v._node_op
             ins = inputs[i]
             if op.arity == 0 or not live[i]:
                 continue
@@ -814,7 +814,7 @@ class CompiledStep:
         self._generated = generated
         self.num_ops: int = graph.n_ops
         """The number of ops in the recorded graph."""
-        self.num_leaves = sum(1 for v in graph.nodes if v._op.arity == 0 and _is_read(v))
+        self.num_leaves = sum(1 for v in graph.nodes if v._node_op.arity == 0 and _is_read(v))
 
     @property
     def aux(self) -> list[float]:
@@ -869,8 +869,8 @@ class CompiledStep:
         if not isinstance(out, Value):
             raise CompileMismatchError(f"verify(): fn() now returns {type(out).__name__}, not a Value")
         problems: list[str] = []
-        now = topological_order(out) if out._op is not CONSTANT else []
-        sig = [v._op.name for v in now]
+        now = topological_order(out) if out._node_op is not CONSTANT else []
+        sig = [v._node_op.name for v in now]
         if sig != self._signature:
             k = next((k for k, (a, b) in enumerate(zip(sig, self._signature)) if a != b),
                      min(len(sig), len(self._signature)))
@@ -881,7 +881,7 @@ class CompiledStep:
         value, grads = self.value_and_grad()
         if not _close(out.data, value, rtol, atol):
             problems.append(f"output: eager {out.data!r}, compiled {value!r}")
-        if out._op is not CONSTANT:
+        if out._node_op is not CONSTANT:
             usable = [p for p in self._params if p.requires_grad]
             eager = dict(zip(map(id, usable), grad(out, usable, allow_unused=True))) if usable else {}
             shown = 0
@@ -947,7 +947,7 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
         aux = list(aux)
     if not isinstance(out, Value):
         raise TypeError(f"compile(): fn() must return a Value (the loss), got {type(out).__name__}")
-    if out._op is CONSTANT:
+    if out._node_op is CONSTANT:
         raise ValueError("compile(): fn() returned a Value that does not require grad - it depends on no "
                          "parameter or input that requires grad, so there is nothing to differentiate")
     graph = _Graph(out, plist)

@@ -98,7 +98,7 @@ class Value:
     """
 
     # Seven slots, and no more: every slot costs memory and time in the garbage
-    # collector's passes, which see every node.  ``_op`` is the registry op that
+    # collector's passes, which see every node.  ``_node_op`` is the registry op that
     # made the node, or for a leaf one of the two markers LEAF (requires grad) and
     # CONSTANT (does not) - so ``requires_grad`` needs no slot of its own.  The
     # inputs are kept in ``_a, _b`` instead of a tuple (one object less per node):
@@ -107,12 +107,12 @@ class Value:
     # tuple of inputs and ``_b`` the parameter; a leaf leaves them unset.
     # ``_mark`` records how far a backward pass's graph walk has got, and
     # ``_label`` stays unset until a label is given.
-    __slots__ = ("_a", "_b", "_label", "_mark", "_op", "data", "grad")
+    __slots__ = ("_a", "_b", "_label", "_mark", "_node_op", "data", "grad")
 
     data: float
     grad: float
     _label: str  # unset until a label is given: most nodes have none
-    _op: Op  # LEAF or CONSTANT for a leaf
+    _node_op: Op  # LEAF or CONSTANT for a leaf
     _a: Any
     _b: Any
     _mark: object
@@ -121,14 +121,14 @@ class Value:
         self.data = data if type(data) is float else to_float(data)
         self.grad = 0.0
         self.label = label  # checked by the setter (computed nodes skip this and leave it unset)
-        self._op = LEAF if _check_flag(requires_grad, "Value(requires_grad=...)") else CONSTANT
+        self._node_op = LEAF if _check_flag(requires_grad, "Value(requires_grad=...)") else CONSTANT
         self._mark = None
 
     # ------------------------------------------------------------ facts about the node
     @property
     def op(self) -> str:
         """Name of the op that made this Value ("" for a leaf)."""
-        return self._op.name
+        return self._node_op.name
 
     @property
     def label(self) -> str:
@@ -151,16 +151,16 @@ class Value:
         Settable on a leaf; a computed Value requires grad exactly when it was
         recorded (use ``detach()`` for a copy that does not).
         """
-        return self._op is not CONSTANT
+        return self._node_op is not CONSTANT
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
-        if self._op.arity != 0:
+        if self._node_op.arity != 0:
             raise ValueError(
                 f"requires_grad can only be changed on a leaf, and this Value was computed by "
-                f"{self._op.name!r}; use v.detach() for a copy that requires no grad"
+                f"{self._node_op.name!r}; use v.detach() for a copy that requires no grad"
             )
-        self._op = LEAF if _check_flag(flag, "requires_grad") else CONSTANT
+        self._node_op = LEAF if _check_flag(flag, "requires_grad") else CONSTANT
 
     def requires_grad_(self, flag: bool = True) -> Value:
         """Set ``requires_grad`` on this leaf and return it (PyTorch's in-place spelling)."""
@@ -174,7 +174,7 @@ class Value:
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in the op's argument order (() for a leaf)."""
-        arity = self._op.arity
+        arity = self._node_op.arity
         if arity == 2:
             return (self._a, self._b)
         if arity == 1:
@@ -186,18 +186,18 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True when this Value was not computed by a recorded op."""
-        return self._op.arity == 0
+        return self._node_op.arity == 0
 
     @property
     def op_spec(self) -> Op | None:
         """The registry entry of the op that made this Value (None for a leaf)."""
-        op = self._op
+        op = self._node_op
         return None if op.arity == 0 else op
 
     @property
     def param(self) -> Any:
         """The op's constant parameter (the exponent of ``x ** 2``, a slope, ...), or None."""
-        arity = self._op.arity
+        arity = self._node_op.arity
         return None if arity in (0, 2) else self._b
 
     def detach(self) -> Value:
@@ -254,7 +254,7 @@ class Value:
         parts = [f"data={self.data:.4g}"]
         if self.grad != 0.0:
             parts.append(f"grad={self.grad:.4g}")
-        if self._op.arity != 0:
+        if self._node_op.arity != 0:
             parts.append(f"op={self.op!r}")
         if self.label:
             parts.append(f"label={self.label!r}")
@@ -304,7 +304,7 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "+")
-        return _make(self.data + other.data, self._op is not CONSTANT or other._op is not CONSTANT,
+        return _make(self.data + other.data, self._node_op is not CONSTANT or other._node_op is not CONSTANT,
                      _ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
@@ -323,7 +323,7 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         if type(other) is not Value:
             other = const(other, "*")
-        return _make(self.data * other.data, self._op is not CONSTANT or other._op is not CONSTANT,
+        return _make(self.data * other.data, self._node_op is not CONSTANT or other._node_op is not CONSTANT,
                      _MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
@@ -474,7 +474,7 @@ class Value:
                 if type(r) is Value:
                     twin = memo.get(id(r))
                     if twin is None:
-                        twin = memo[id(r)] = _leaf(r.data, r.grad, r.label, r._op is not CONSTANT)
+                        twin = memo[id(r)] = _leaf(r.data, r.grad, r.label, r._node_op is not CONSTANT)
                     records.append(twin)
                 else:
                     key, idx, param, data, grad, label = r
@@ -506,7 +506,7 @@ def _no_rule(*args: Any) -> Any:
 
 # What a leaf holds in place of an op: an Op with no inputs (arity 0), never
 # registered.  Being an Op like every other node's keeps attribute reads on
-# ``_op`` fast (CPython specialises them per type).
+# ``_node_op`` fast (CPython specialises them per type).
 LEAF = Op("", "", 0, _no_rule, _no_rule, "", "", "", Domain(()))  # a leaf that requires grad
 CONSTANT = Op("", "", 0, _no_rule, _no_rule, "", "", "", Domain(()))  # one that does not: a number,
 # a detached value, a result under no_grad
@@ -521,11 +521,11 @@ def _make(data: float, needs: bool, op: Op, a: Any, b: Any) -> Value:
     out._mark = None
     if ALL.on:  # the fast path: every thread records, no thread checks anomalies
         if needs:
-            out._op = op
+            out._node_op = op
             out._a = a
             out._b = b
         else:
-            out._op = CONSTANT
+            out._node_op = CONSTANT
         return out
     return _make_checked(out, needs, op, a, b)
 
@@ -539,13 +539,13 @@ def _make_checked(out: Value, needs: bool, op: Op, a: Any, b: Any) -> Value:
             f"at {user_site()}; this is the first op whose result is not finite"
         )
     if needs and MODE.enabled:
-        out._op = op
+        out._node_op = op
         out._a = a
         out._b = b
         if anomaly:
             MODE.sites[id(out)] = (out, user_site())
     else:
-        out._op = CONSTANT
+        out._node_op = CONSTANT
     return out
 
 
@@ -589,17 +589,17 @@ def const(x: Any, what: str = "operand") -> Value:
 
 def binary(op: Op, data: float, a: Value, b: Value) -> Value:
     """A new node ``op(a, b)`` with the given forward result; the graph is recorded when needed."""
-    return _make(data, a._op is not CONSTANT or b._op is not CONSTANT, op, a, b)
+    return _make(data, a._node_op is not CONSTANT or b._node_op is not CONSTANT, op, a, b)
 
 
 def unary(op: Op, data: float, x: Value, p: Any = None) -> Value:
     """A new node ``op(x)`` (``p``: the op's constant parameter, if any)."""
-    return _make(data, x._op is not CONSTANT, op, x, p)
+    return _make(data, x._node_op is not CONSTANT, op, x, p)
 
 
 def nary(op: Op, data: float, inputs: tuple[Value, ...], p: Any = None) -> Value:
     """A new node with any number of inputs (sum, dot, custom Functions)."""
-    return _make(data, any(x._op is not CONSTANT for x in inputs), op, inputs, p)
+    return _make(data, any(x._node_op is not CONSTANT for x in inputs), op, inputs, p)
 
 
 def _compare_operand(x: Any) -> float | None:
@@ -656,8 +656,8 @@ def _op_key(op: Op) -> Any:
 
 def _flatten(root: Value) -> tuple[Any, ...]:
     """The graph below ``root`` as a flat list, inputs before users (an iterative walk)."""
-    if root._op.arity == 0:
-        return (_leaf, (root.data, root.grad, getattr(root, "_label", ""), root._op is not CONSTANT))
+    if root._node_op.arity == 0:
+        return (_leaf, (root.data, root.grad, getattr(root, "_label", ""), root._node_op is not CONSTANT))
     index: dict[int, int] = {}
     records: list[Record] = []
     stack: list[Any] = [root]
@@ -669,7 +669,7 @@ def _flatten(root: Value) -> tuple[Any, ...]:
             key = id(node)
             if key in index:
                 continue
-            op = node._op
+            op = node._node_op
             ins = node_inputs(op, node._a, node._b)
             index[key] = len(records)
             records.append((_op_key(op), tuple([index[id(x)] for x in ins]),
@@ -679,7 +679,7 @@ def _flatten(root: Value) -> tuple[Any, ...]:
         key = id(node)
         if key in index:
             continue
-        op = node._op
+        op = node._node_op
         if op.arity == 0:
             index[key] = len(records)
             records.append(node)  # a leaf: pickled as itself (by _leaf)
@@ -704,7 +704,7 @@ def _rebuild(records: list[Record]) -> Value:
         out = _new(Value)  # recorded whatever the grad mode of the unpickling thread
         out.data = data
         out._mark = None
-        out._op = op
+        out._node_op = op
         if op.arity == 2:
             out._a, out._b = nodes[idx[0]], nodes[idx[1]]
         elif op.arity == 1:
