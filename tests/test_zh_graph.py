@@ -135,6 +135,26 @@ def test_subscripts_come_from_one_font():
         assert any(f in cjk for f in FONTNAME.split(",")), "no CJK font of FONTNAME is installed"
 
 
+def test_without_a_cjk_font_a_zh_picture_warns_once_and_is_english(monkeypatch):
+    import warnings
+
+    from tinygrad_edu.viz import fonts
+
+    monkeypatch.setattr(fonts, "_installed", [False])
+    monkeypatch.setattr(fonts, "_warned", [])
+    o, _ = neuron()
+    with pytest.warns(fonts.CJKFontWarning, match="apt-get install fonts-wqy-microhei"):
+        source = graph_source(o, lang="zh")
+    assert source == graph_source(o, lang="en") and "数据" not in source
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once per process: no second warning
+        assert "数据" not in graph_source(o, lang="zh")
+        assert "其中" in viz.explain(o, lang="zh")  # text needs no font of ours: still Chinese
+    monkeypatch.setattr(fonts, "_installed", [])
+    assert fonts.cjk_font_installed() is (shutil.which("fc-list") is None or bool(subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()))
+
+
 def test_lang_is_checked():
     o, _ = neuron()
     for bad in ("fr", "ZH", 1):

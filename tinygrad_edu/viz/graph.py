@@ -49,6 +49,7 @@ from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.dot import Html, attr_list, quote, run_dot
 from tinygrad_edu.viz.errors import GraphvizNotFoundError, check_size
 from tinygrad_edu.viz.files import check_outputs, write_atomic
+from tinygrad_edu.viz.fonts import picture_lang
 from tinygrad_edu.viz.labels import html_text, node_names, op_symbol, short_number
 from tinygrad_edu.viz.walk import local_derivatives, walk
 
@@ -473,7 +474,7 @@ def graph_source(
     v2 -> v3_op:i0:w [id=e3_0 tooltip="local derivative = 0.10499..."]
     """
     _check_digits(digits)
-    lang = strings.resolve(lang)
+    lang = picture_lang(strings.resolve(lang))
     order = walk(root)
     check_size(len(order), max_nodes)
     grads = {id(v): v.grad for v in order if v.requires_grad}  # .grad is read, never written

@@ -39,6 +39,7 @@ from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.dot import run_dot
 from tinygrad_edu.viz.errors import check_size
 from tinygrad_edu.viz.files import check_outputs, write_atomic
+from tinygrad_edu.viz.fonts import picture_lang
 from tinygrad_edu.viz.graph import build_source
 from tinygrad_edu.viz.labels import fixed_number, op_text, shown_names, visible_text
 from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
@@ -270,7 +271,7 @@ def _script_json(obj: Any) -> str:
 def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", title: str | None = None,
                   timeout: float | None = None, lang: str | None = None) -> str:
     """The step-through page of ``root``'s backward pass, as an HTML string (see the module docstring)."""
-    lang = strings.resolve(lang)
+    lang = picture_lang(strings.resolve(lang))
     w = strings.table(lang)
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str (or None for the default), got {type(title).__name__}")
@@ -430,7 +431,7 @@ def backward_steps(
     """
     if height is not None and (isinstance(height, bool) or not isinstance(height, int) or height < 50):
         raise ValueError(f"height must be an int of at least 50 pixels (or None), got {height!r}")
-    lang = strings.resolve(lang)
+    lang = picture_lang(strings.resolve(lang))
     page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout, lang=lang)
     order = walk(root)
     frames = backward_frames(order, lang)
