@@ -56,7 +56,13 @@ def to_float(x: Any, what: str = "Value()") -> float:
         if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
             raise TypeError(f"{what} takes an int or float (a real number), got a numpy complex {x!r}")
         if isinstance(x, numbers.Number):
-            return float(x)  # type: ignore[arg-type]  # a numpy scalar
+            f = float(x)  # type: ignore[arg-type]  # a numpy scalar
+            if math.isinf(f) and not x == f:  # a finite longdouble beyond the float range (1e400)
+                raise NumericOverflowError(
+                    f"{what} got the numpy {type(x).__name__} {str(x):.40}, which is too large for a float "
+                    "(largest about 1.8e308)"
+                )
+            return f
     if isinstance(x, complex):
         raise TypeError(f"{what} takes an int or float (a real number), got complex: {x!r}")
     raise TypeError(

@@ -34,7 +34,7 @@ def _div_forward(a: float, b: float) -> float:
 def _pow_forward(x: float, p: float) -> float:
     if x == 0.0 and p < 0.0:
         raise DomainError(f"pow: 0 ** {p!r} is undefined (division by zero); the base must be non-zero")
-    if x < 0.0 and math.isfinite(x) and math.isfinite(p) and not float(p).is_integer():
+    if x < 0.0 and math.isfinite(p) and not float(p).is_integer():  # -inf too: sqrt(-inf) is no number
         raise DomainError(
             f"pow: ({x!r}) ** {p!r} is not a real number; a negative base needs an integer exponent"
         )
@@ -285,6 +285,8 @@ def _clamp_forward(x: float, bounds: Bounds) -> float:
     lo, hi = bounds
     if math.isnan(x):
         return x
+    if (lo is not None and math.isnan(lo)) or (hi is not None and math.isnan(hi)):
+        return math.nan  # a nan bound makes the result nan, as in torch.clamp
     if lo is not None and x < lo:
         x = lo
     if hi is not None and x > hi:
