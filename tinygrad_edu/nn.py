@@ -60,11 +60,11 @@ from tinygrad_edu.files import write_atomic
 from tinygrad_edu.model_file import (
     FORMAT,
     FORMAT_VERSION,
-    HugeInt,
     StateDictError,
     describe,
     encode,
     read_model_file,
+    shown_text,
     validate_state,
 )
 from tinygrad_edu.ops.definitions import DOT
@@ -774,9 +774,9 @@ def load_model(path: PathLike) -> Module:
     spec = payload.get("architecture")
     if spec is None:
         who = payload.get("module")
-        what = f"a {who}" if isinstance(who, str) and not isinstance(who, HugeInt) else "a module"
+        what = f"a {shown_text(who)}" if isinstance(who, str) else "a module"  # escaped: text from the file
         raise StateDictError(
-            f"{target}: the file stores no architecture (it was saved from {what:.60} that is not a built-in "
+            f"{target}: the file stores no architecture (it was saved from {what} that is not a built-in "
             "model); build the model in code, then call model.load(path)"
         )
     params = payload["parameters"]
