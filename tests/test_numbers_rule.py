@@ -312,8 +312,8 @@ def test_a_negative_infinite_base_with_an_integer_exponent_is_still_a_number():
 @pytest.mark.parametrize("sign", [1, -1])
 def test_a_class_index_with_thousands_of_digits_is_a_clear_range_error(loss: str, sign: int):
     target = sign * 10**5000
-    with pytest.raises(ValueError, match=r"target = an? (negative )?int with about 5001 digits is out of range: "
-                                         r"there are 2 classes"):
+    clear = r"target = an? (negative )?int with about 5001 digits is out of range: there are 2 classes"
+    with pytest.raises(ValueError, match=clear):
         getattr(F, loss)([0.1, 0.2], target)
     with pytest.raises(ValueError, match=r"target\[1\] = .*5001 digits is out of range"):
         getattr(F, loss)([[0.1, 0.2], [0.3, 0.4]], [0, target])
@@ -324,7 +324,8 @@ def test_a_numpy_longdouble_beyond_the_float_range_overflows_like_a_huge_int(tex
     big = np.longdouble(text)
     if np.isinf(big):
         pytest.skip("this platform's long double is a plain double: no finite value beyond 1e308")
-    with pytest.raises(NumericOverflowError, match=r"Value\(\) got the numpy longdouble .*too large for a float"):
+    too_large = r"Value\(\) got the numpy longdouble .*too large for a float"
+    with pytest.raises(NumericOverflowError, match=too_large):
         Value(big)
     with pytest.raises(NumericOverflowError):
         Value(10**400)

@@ -383,7 +383,9 @@ def _class_index(t: Any, n: int, where: str) -> int:
         ) from None
     if not 0 <= k < n:
         shown = str(k) if k.bit_length() <= 64 else f"{'a negative' if k < 0 else 'an'} int {_short_int(k)}"
-        raise ValueError(f"{where} = {shown} is out of range: there are {n} classes, so it must be in [0, {n})")
+        raise ValueError(
+            f"{where} = {shown} is out of range: there are {n} classes, so it must be in [0, {n})"
+        )
     return k
 
 

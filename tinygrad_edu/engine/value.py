@@ -59,7 +59,7 @@ def to_float(x: Any, what: str = "Value()") -> float:
             f = float(x)  # type: ignore[arg-type]  # a numpy scalar
             if math.isinf(f) and not x == f:  # a finite longdouble beyond the float range (1e400)
                 raise NumericOverflowError(
-                    f"{what} got the numpy {type(x).__name__} {str(x):.40}, which is too large for a float "
+                    f"{what} got the numpy {type(x).__name__} {x!s:.40}, which is too large for a float "
                     "(largest about 1.8e308)"
                 )
             return f
