@@ -244,10 +244,11 @@ def test_subclasses_that_redefine_forward_are_refused_by_name():
         def __call__(self, x):
             return x
 
-    with pytest.raises(TypeError, match=r"to_torch: the model\[1\] is a OursDoubled, a subclass of nn\.Linear "
-                                        r"that redefines forward\(\)"):
+    doubled = r"to_torch: the model\[1\] is a OursDoubled, a subclass of nn\.Linear that redefines forward\(\)"
+    with pytest.raises(TypeError, match=doubled):
         to_torch(nn.Sequential(nn.ReLU(), OursDoubled(2, 1, seed=0)))
-    with pytest.raises(TypeError, match=r"is a OursSkip, a subclass of nn\.Sequential that redefines __call__"):
+    skip = r"is a OursSkip, a subclass of nn\.Sequential that redefines __call__"
+    with pytest.raises(TypeError, match=skip):
         to_torch(OursSkip(nn.Linear(1, 1, seed=0)))
 
 
