@@ -30,7 +30,7 @@ from typing import Any, Union, overload
 
 from tinygrad_edu.engine.mode import MODE, enable_grad
 from tinygrad_edu.engine.value import CONSTANT, DEFAULT_SEED, Value, const, node_inputs, to_float
-from tinygrad_edu.errors import AnomalyError
+from tinygrad_edu.errors import AnomalyError, printable
 
 Number = Union[int, float]
 
@@ -211,8 +211,8 @@ def _check_backward(node: Value, g: float, ins: tuple[Value, ...], local: tuple[
             where = site[1] if site is not None and made_inside else "a node made outside detect_anomaly()"
             values = ", ".join(repr(v.data) for v in ins)
             raise AnomalyError(
-                f"backward: {node._node_op.name} sent the gradient {gx!r} to its input {i}"
-                + (f" ({x.label})" if x.label else "")
+                f"backward: {printable(node._node_op.name)} sent the gradient {gx!r} to its input {i}"
+                + (f" ({printable(x.label)})" if x.label else "")
                 + f" (inputs {values}, upstream gradient {g!r}), for the node made at {where}; "
                 "this is the first gradient of the pass that is not finite"
             )
