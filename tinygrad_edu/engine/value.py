@@ -57,7 +57,8 @@ def to_float(x: Any, what: str = "Value()") -> float:
             raise TypeError(f"{what} takes an int or float (a real number), got a numpy complex {x!r}")
         if isinstance(x, numbers.Number):
             f = float(x)  # type: ignore[arg-type]  # a numpy scalar
-            if math.isinf(f) and not x == f:  # a finite longdouble beyond the float range (1e400)
+            # a finite longdouble beyond the float range (1e400) becomes inf: that is an overflow
+            if math.isinf(f) and not x == f:  # type: ignore[comparison-overlap]
                 raise NumericOverflowError(
                     f"{what} got the numpy {type(x).__name__} {x!s:.40}, which is too large for a float "
                     "(largest about 1.8e308)"

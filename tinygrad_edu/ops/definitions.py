@@ -319,10 +319,14 @@ ELU = register(Op("elu", "ELU", 1, _elu_forward, _elu_vjp,
                   Domain((W,), kinks=(0.0,), params=(1.0, 0.5, 2.0)), param="alpha",
                   kink_note="elu'(0) = alpha"))
 MAXIMUM = register(Op("maximum", "max", 2, _maximum_forward, _maximum_vjp,
-                      "f(a, b) = max(a, b)", "∂f/∂a = 1 if a > b, ½ if a = b, else 0", "maximum",
+                      "f(a, b) = max(a, b)",
+                      "∂f/∂a = 1 if a > b, ½ if a = b, else 0; ∂f/∂b = 1 if b > a, ½ if a = b, else 0",
+                      "maximum",
                       Domain((W, W), apart=1e-3), kink_note="a tie a = b splits the gradient in half"))
 MINIMUM = register(Op("minimum", "min", 2, _minimum_forward, _minimum_vjp,
-                      "f(a, b) = min(a, b)", "∂f/∂a = 1 if a < b, ½ if a = b, else 0", "minimum",
+                      "f(a, b) = min(a, b)",
+                      "∂f/∂a = 1 if a < b, ½ if a = b, else 0; ∂f/∂b = 1 if b < a, ½ if a = b, else 0",
+                      "minimum",
                       Domain((W, W), apart=1e-3), kink_note="a tie a = b splits the gradient in half"))
 CLAMP = register(Op("clamp", "clamp", 1, _clamp_forward, _clamp_vjp,
                     "f(x) = min(max(x, lo), hi)", "f'(x) = 1 if lo ≤ x ≤ hi else 0", "clamp",

@@ -191,6 +191,8 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
     ('Σ(a, b, a)', '|b|', '−a', 'a·3 + b·(-2)')
     >>> op_text(tg.maximum(a, b), n), op_text(tg.minimum(a, 0.0), n)
     ('max(a, b)', 'min(a, 0)')
+    >>> op_text(a.leaky_relu(0.1), n), op_text(a.clamp(max=1), n), op_text(a.softplus(2), n)
+    ('LReLU(a, negative_slope=0.1)', 'clamp(a, max=1)', 'softplus(a, beta=2)')
     """
     spec = v.op_spec
     if spec is None:
@@ -216,11 +218,12 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
         return " + ".join(terms)
     if len(args) > max_args:
         args = [*args[: max_args - 1], f"… {len(args) - max_args + 1} more"]
-    inner = ", ".join(args)
+    inner = ", ".join(args)  # written as a call that `tinygrad-edu graph` reads back
     if isinstance(param, (int, float)) and not isinstance(param, bool):
-        inner += f"; {spec.param}={short_number(float(param))}"
+        inner += f", {spec.param}={short_number(float(param))}"
     elif isinstance(param, tuple):  # clamp's (min, max); None is an open side
-        inner += "; " + ", ".join("–" if q is None else short_number(float(q)) for q in param)
+        keys = ("min", "max") if len(param) == 2 else tuple(f"{spec.param}{i}" for i in range(len(param)))
+        inner += "".join(f", {k}={short_number(float(q))}" for k, q in zip(keys, param) if q is not None)
     return f"{spec.symbol}({inner})"
 
 
