@@ -262,8 +262,8 @@ def test_a_write_error_names_the_users_path_not_a_temporary_file(demos, tmp_path
 
 def test_a_demo_named_twice_on_the_command_line_runs_once_and_writes_once(demos, tmp_path, capsys):
     out = tmp_path / "g"
-    status = cli.main(["tour", "--out", str(out), "--demos", str(demos), "--only", "activations", "activations",
-                       "--no-progress"])
+    status = cli.main(["tour", "--out", str(out), "--demos", str(demos),
+                       "--only", "activations", "activations", "--no-progress"])
     assert status == 0, capsys.readouterr().err
     assert capsys.readouterr().out.startswith("1 demos, 1 pictures in ")
     assert sorted(p.name for p in out.iterdir()) == ["activations.png", "activations.svg", "index.html",
