@@ -29,8 +29,9 @@ from collections.abc import Container, Iterable, Sequence
 from typing import Any, Union, overload
 
 from tinygrad_edu.engine.mode import MODE, enable_grad
-from tinygrad_edu.engine.value import CONSTANT, DEFAULT_SEED, Value, const, node_inputs, to_float
+from tinygrad_edu.engine.value import CONSTANT, DEFAULT_SEED, Value, binary, const, node_inputs, to_float
 from tinygrad_edu.errors import AnomalyError, printable
+from tinygrad_edu.ops.definitions import TIE
 
 Number = Union[int, float]
 
@@ -255,8 +256,45 @@ def _float_table(order: list[Value], roots: list[Value], seeds: list[float]) -> 
     return table
 
 
+def _uses_any(gx: Value, g: Value, targets: tuple[Value, ...]) -> bool:
+    """True when the recorded ``gx`` was computed from one of ``targets`` (not only from ``g`` and numbers).
+
+    A registry rule sees only ``g``, the node and its inputs, so the part of
+    ``gx``'s graph it made is small: the walk stops at ``g``, at the targets
+    and at constants.
+    """
+    stack = [gx]
+    seen: set[int] = set()
+    while stack:
+        v = stack.pop()
+        if v is g or v._node_op is CONSTANT or id(v) in seen:
+            continue
+        seen.add(id(v))
+        if any(v is t for t in targets) or v._node_op.arity == 0:
+            return True
+        stack.extend(node_inputs(v._node_op, v._a, v._b))
+    return False
+
+
+def _reaches(root: Value, targets: Sequence[Value]) -> set[int]:
+    """The ids of those ``targets`` that ``root``'s graph contains."""
+    wanted = {id(t) for t in targets}
+    found: set[int] = set()
+    with PASS_LOCK:
+        for v in _walk([root], None, []):
+            if id(v) in wanted:
+                found.add(id(v))
+    return found
+
+
 def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]) -> dict[Value, Value]:
-    """One backward pass on Values (records a graph): node -> d(roots)/d(node)."""
+    """One backward pass on Values (records a graph): node -> d(roots)/d(node).
+
+    Where a rule's result does not use the node at all - a locally constant
+    derivative, ``g · 1`` for relu at x > 0 - it is recorded as
+    ``tie(g · 1, node)``: the same number, now a function of the node's inputs
+    with derivative 0, so that differentiating it again gives 0 (as PyTorch does).
+    """
     grads: dict[Value, Value] = {}
     for root, seed in zip(roots, seeds):
         if root._node_op is not CONSTANT:
@@ -271,14 +309,29 @@ def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]
             ins = node.inputs
             p = node.param
             local = op.vjp(g, node, *ins) if p is None else op.vjp(g, node, *ins, p)
+            tied: dict[int, Value] = {}  # one tie per distinct result (sum sends g to every input)
             for x, gx in zip(ins, local):
                 if not x.requires_grad:
                     continue  # its rule's result is not needed (it may be nan: never used)
                 if not isinstance(gx, Value):
                     gx = const(gx)
+                if op is not TIE and not _uses_any(gx, g, (node, *ins)):
+                    t = tied.get(id(gx))
+                    if t is None:
+                        t = tied[id(gx)] = binary(TIE, gx.data, gx, node)
+                    gx = t
                 prev = grads.get(x)
                 grads[x] = gx if prev is None else prev + gx
     return grads
+
+
+def _tie_to_inputs(result: Value, xs: tuple[Value, ...]) -> Value:
+    """``result`` recorded as depending on every input of ``xs`` (derivative 0 where it did not)."""
+    missing = [x for x in xs if id(x) not in _reaches(result, xs)] if result.requires_grad else list(xs)
+    with enable_grad():
+        for x in dict.fromkeys(missing):  # each input once
+            result = binary(TIE, result.data, result, x)
+    return result
 
 
 def _outputs(outputs: Any, who: str) -> list[Value]:
@@ -439,7 +492,9 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
         _check_used(xs, set(order), allow_unused)
         values = [g if isinstance(g, Value) else const(g, "grad_output") for g in seeds]
         table = _propagate_values(order, roots, values)
-        results = [table.get(x) or const(0.0) for x in xs]
+        # each derivative depends on every input (that requires grad): where it is locally
+        # constant in one, differentiating it again gives 0, not "not used"
+        results = [_tie_to_inputs(table.get(x) or const(0.0), xs) for x in xs]
     else:
         with PASS_LOCK:
             order = _walk(roots, None, [])

@@ -333,3 +333,20 @@ CLAMP = register(Op("clamp", "clamp", 1, _clamp_forward, _clamp_vjp,
                     Domain((W,), kinks=(-1.0, -0.5, 0.5, 1.0),
                            params=((-1.0, 1.0), (None, 0.5), (-0.5, None))), param="bounds",
                     kink_note="clamp'(x) = 1 at x = lo and at x = hi (the bounds are inside)"))
+
+
+# ---------------------------------------------------------------- derivative graphs
+def _tie_forward(a: float, b: float) -> float:
+    return a
+
+
+# tie(a, b) = a, recorded with b as a second input whose derivative is 0.  grad(create_graph=True)
+# makes it: where a local derivative is locally constant (relu'(x) is 1 for x > 0), the recorded
+# derivative g·1 would not depend on x at all, and differentiating it again would say "not used";
+# tied to the op's output it depends on x, and its own derivative with respect to x is 0, as in
+# PyTorch (whose relu backward, threshold_backward(g, x), takes x as an input for the same reason).
+TIE = register(from_template("tie", "tie", 2, _tie_forward, Template(("{g}", "0.0"), "{a}"),
+                             "f(a, b) = a (b is recorded, not used)", "∂f/∂a = 1, ∂f/∂b = 0", "grad",
+                             Domain((W, W)),
+                             kink_note="made by grad(create_graph=True): a locally constant derivative "
+                                       "stays a function of the input, so its own derivative is 0"))
