@@ -483,8 +483,9 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
             return _pack([const(0.0) for _ in xs], single)
         raise ValueError(
             "grad(): the output does not require grad - it does not depend on any input that "
-            "requires grad (for example the derivative of a linear function is a constant, so its "
-            "own derivative is 0); pass allow_unused=True to get 0"
+            "requires grad (it was made from constants, detached values or under no_grad(), so no "
+            "graph was recorded; a Value made before requires_grad was switched on must be computed "
+            "again); pass allow_unused=True to get 0"
         )
     if create_graph:
         with PASS_LOCK:
