@@ -327,7 +327,8 @@ def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]
 
 def _tie_to_inputs(result: Value, xs: tuple[Value, ...]) -> Value:
     """``result`` recorded as depending on every input of ``xs`` (derivative 0 where it did not)."""
-    missing = [x for x in xs if id(x) not in _reaches(result, xs)] if result.requires_grad else list(xs)
+    reached = _reaches(result, xs) if result.requires_grad else set()
+    missing = [x for x in xs if id(x) not in reached]
     with enable_grad():
         for x in dict.fromkeys(missing):  # each input once
             result = binary(TIE, result.data, result, x)
