@@ -276,15 +276,26 @@ def _uses_any(gx: Value, g: Value, targets: tuple[Value, ...]) -> bool:
     return False
 
 
-def _reaches(root: Value, targets: Sequence[Value]) -> set[int]:
-    """The ids of those ``targets`` that ``root``'s graph contains."""
-    wanted = {id(t) for t in targets}
-    found: set[int] = set()
+def _reached(roots: list[Value], targets: Sequence[Value]) -> list[int]:
+    """For each root, a bit mask of the ``targets`` its graph contains (bit k: ``targets[k]``).
+
+    One walk over all the roots' graphs, inputs before users, each node's mask
+    the union of its inputs' masks.
+    """
+    bit: dict[int, int] = {}
+    for k, t in enumerate(targets):
+        bit.setdefault(id(t), 1 << k)
+    masks: dict[int, int] = {}
     with PASS_LOCK:
-        for v in _walk([root], None, []):
-            if id(v) in wanted:
-                found.add(id(v))
-    return found
+        order = _walk([r for r in roots if r.requires_grad], None, [])
+    for v in order:
+        m = bit.get(id(v), 0)
+        op = v._node_op
+        if op.arity:
+            for x in node_inputs(op, v._a, v._b):
+                m |= masks.get(id(x), 0)
+        masks[id(v)] = m
+    return [masks.get(id(r), 0) for r in roots]
 
 
 def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]) -> dict[Value, Value]:
@@ -315,7 +326,7 @@ def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]
                     continue  # its rule's result is not needed (it may be nan: never used)
                 if not isinstance(gx, Value):
                     gx = const(gx)
-                if op is not TIE and not _uses_any(gx, g, (node, *ins)):
+                if not _uses_any(gx, g, (node, *ins)):
                     t = tied.get(id(gx))
                     if t is None:
                         t = tied[id(gx)] = binary(TIE, gx.data, gx, node)
@@ -325,14 +336,22 @@ def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]
     return grads
 
 
-def _tie_to_inputs(result: Value, xs: tuple[Value, ...]) -> Value:
-    """``result`` recorded as depending on every input of ``xs`` (derivative 0 where it did not)."""
-    reached = _reaches(result, xs) if result.requires_grad else set()
-    missing = [x for x in xs if id(x) not in reached]
+def _tie_to_inputs(results: list[Value], xs: tuple[Value, ...]) -> list[Value]:
+    """Each result d(out)/d(xs[k]) recorded as depending on ``xs[k]`` (derivative 0 where it did not).
+
+    d(3x + 1)/dx = 3 uses no x: recorded as ``tie(3, x)``, its derivative in x is 0.
+    """
+    masks = _reached(results, xs)
+    first: dict[int, int] = {}  # an input listed twice has the bit of its first place
+    for k, x in enumerate(xs):
+        first.setdefault(id(x), k)
+    out = []
     with enable_grad():
-        for x in dict.fromkeys(missing):  # each input once
-            result = binary(TIE, result.data, result, x)
-    return result
+        for result, mask, x in zip(results, masks, xs):
+            if not mask >> first[id(x)] & 1:
+                result = binary(TIE, result.data, result, x)
+            out.append(result)
+    return out
 
 
 def _outputs(outputs: Any, who: str) -> list[Value]:
@@ -446,7 +465,9 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
     output ``grad_output`` says the same).  ``inputs`` is one Value (one Value
     is returned) or a sequence (a tuple is returned).  With
     ``create_graph=True`` the results are Values recorded in a graph, so they can
-    be differentiated again (second derivatives).  ``retain_graph`` is accepted
+    be differentiated again (second derivatives); each depends on its input even
+    where it is locally constant (relu'(x) = 1), so differentiating it again
+    there gives 0.  ``retain_graph`` is accepted
     and has no effect: graphs are always kept, so the same graph can be
     differentiated any number of times.
 
@@ -494,9 +515,9 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
         _check_used(xs, set(order), allow_unused)
         values = [g if isinstance(g, Value) else const(g, "grad_output") for g in seeds]
         table = _propagate_values(order, roots, values)
-        # each derivative depends on every input (that requires grad): where it is locally
-        # constant in one, differentiating it again gives 0, not "not used"
-        results = [_tie_to_inputs(table.get(x) or const(0.0), xs) for x in xs]
+        # each derivative depends on the input it was taken for (which requires grad): where it
+        # is locally constant there, differentiating it again gives 0, not "not used"
+        results = _tie_to_inputs([table.get(x) or const(0.0) for x in xs], xs)
     else:
         with PASS_LOCK:
             order = _walk(roots, None, [])
