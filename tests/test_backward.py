@@ -312,7 +312,7 @@ def test_second_derivative_of_linear_function():
 
 
 def test_requires_grad_switched_on_after_the_loss_says_compute_it_again():
-    """The notes' error: w.requires_grad_() after mse was computed.  Following the hint must give dL/dw = 2."""
+    """The notes' error: w.requires_grad_() after mse was computed.  The hint must lead to dL/dw = 2."""
     import tinygrad_edu.functional as F
 
     x = Value(1.0, label="x", requires_grad=False)
