@@ -157,3 +157,11 @@ def test_assert_grad_close_takes_either_form():
     assert_grad_close(lambda v: v[0] * v[1].exp(), [1.5, -0.5])
     with pytest.raises(AssertionError, match=r"input 0 = 3\.0"):
         assert_grad_close(lambda v: WrongSquare.apply(v[0]), [3.0])
+
+
+def test_a_list_function_with_optional_parameters_gets_the_list():
+    import tinygrad_edu.functional as F
+
+    J = tg.jacobian(F.softmax, [0.0, 0.0])  # F.softmax(xs, dim=None): s_i(δ_ij − s_j) with s = (1/2, 1/2)
+    assert J == [[0.25, -0.25], [-0.25, 0.25]]
+    assert tg.gradcheck(F.logsumexp, [0.3, -1.0, 2.0]) is True

@@ -2,7 +2,8 @@
 
 ``tinygrad-edu tour --out DIR`` (or ``python -m tinygrad_edu.tour --out DIR``)
 runs each script of the ``demos/`` folder in this process, one after the
-other, with a progress bar (tqdm when installed, plain lines otherwise);
+other, with a progress bar on a terminal (tqdm when installed, plain lines
+otherwise; nothing when stderr goes to a file or a pipe);
 ``--jobs N`` runs them instead as separate ``python demos/NAME.py`` processes,
 N at a time.  A demo that fails is reported (exit status 1) without stopping
 the others.
@@ -286,6 +287,14 @@ def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0, lang: 
     return result
 
 
+def _is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal someone watches (not a file, a pipe or a CI log)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
+
+
 class _Progress:
     """A progress bar over the demos: tqdm when installed, one line per demo otherwise, or nothing."""
 
@@ -317,13 +326,15 @@ class _Progress:
 
 
 def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str | Path | None = None,
-        jobs: int = 1, progress: bool = True, verbose: bool = False,
+        jobs: int = 1, progress: bool | None = None, verbose: bool = False,
         docs: str | Path | None = None, lang: str = "en") -> list[DemoResult]:
     """Run the tour into ``out``: every demo, then ``index.html`` and ``summary.txt``.
 
     ``jobs=1`` runs the demos one after the other in this process; ``jobs > 1``
     runs each as its own ``python demos/NAME.py --out DIR`` process, that many
-    at a time.  ``demos`` picks some demos by name (each once); ``verbose``
+    at a time.  ``progress``: a bar (or one line per demo) on stderr - by
+    default only when stderr is a terminal, never into a file or a pipe;
+    True shows it anyway, False never.  ``demos`` picks some demos by name (each once); ``verbose``
     echoes what the demos print (in-process only); ``docs`` copies the key
     pictures there; ``lang`` ("en" or "zh") is the language of the pictures,
     captions and page.  Everything is checked before anything runs or is
@@ -344,7 +355,9 @@ def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str |
     paths = find_demos(None if demos_dir is None else Path(demos_dir), demos)
     lang = plot_texts(lang).lang  # "zh" without a CJK font: one warning, and English throughout
     out_dir.mkdir(parents=True, exist_ok=True)
-    bar = _Progress(len(paths), progress)
+    if progress is None:
+        progress = _is_terminal(sys.stderr)
+    bar = _Progress(len(paths), bool(progress))
     results: dict[Path, DemoResult] = {}
     try:
         if jobs == 1:
@@ -466,7 +479,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="run N demos at a time, each in its own process (default 1: one by one, in-process; "
                         "on 2 cores 2 jobs took longer than 1: each process imports matplotlib anew)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (there is none anyway when stderr is not a terminal)")
     p.add_argument("-v", "--verbose", action="store_true", help="echo what the demos print")
     return p
 
@@ -480,7 +494,8 @@ def main_from_args(args: argparse.Namespace) -> int:
     """
     start = time.perf_counter()
     results = run(args.out, demos=args.only, demos_dir=args.demos, jobs=args.jobs,
-                  progress=not args.no_progress, verbose=args.verbose, docs=args.docs, lang=args.lang)
+                  progress=False if args.no_progress else None, verbose=args.verbose, docs=args.docs,
+                  lang=args.lang)
     out = Path(args.out)
     n_pictures = sum(len(r.pictures) for r in results)
     print(f"{len(results)} demos, {n_pictures} pictures in {time.perf_counter() - start:.1f} s")

@@ -11,9 +11,10 @@ How ``f`` is called - the same for every function here, in either of two forms:
   ``torch.autograd.gradcheck``;
 * ``f(xs)``: one list of Values, like ``torch.autograd.functional.jacobian``.
 
-The form is read from ``f``'s signature: a function with one positional
-parameter and several inputs gets the list; one with as many parameters as
-inputs (or ``*args``) gets them one by one.  With a single input both read
+The form is read from ``f``'s signature: with several inputs, a function
+with one required positional parameter gets the list (``F.softmax(xs,
+dim=None)`` too); one with as many parameters as inputs (or ``*args``) gets
+them one by one.  With a single input both read
 the same, ``f(x)``; a function that indexes its argument (``lambda v: v[0]``)
 gets ``[x]`` instead (tried when ``f(x)`` raises a TypeError about indexing a
 Value).  A function that fits neither form is a ``TypeError`` naming both.
@@ -88,9 +89,10 @@ def _caller(f: Callable[..., Any], n: int, who: str) -> Callable[[list[Value]], 
         if not takes_each and not takes_list:
             raise TypeError(f"{who}: f takes {required} positional argument(s) but there are {n} inputs; "
                             f"{both}")
-        if n != 1 and not takes_each:
-            return lambda xs: f(xs)
         if n != 1:
+            # one required parameter (F.softmax(xs, dim=None)) takes the list, unless f takes exactly n
+            if required != n and takes_list and (required == 1 or not takes_each):
+                return lambda xs: f(xs)
             return lambda xs: f(*xs)
     form: list[bool] = []  # with one input: [True] once f(x) is known to work, [False] for f([x])
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from tinygrad_edu.engine.mode import no_grad
 from tinygrad_edu.engine.value import Value
-from tinygrad_edu.plots.figure import SERIES_COLORS, linspace, new_figure, tidy_log_axis
+from tinygrad_edu.plots.figure import SERIES_COLORS, linspace, new_figure, number, tidy_log_axis
 from tinygrad_edu.plots.fonts import plot_texts
 
 _CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -49,7 +49,7 @@ def plot_training(history: Mapping[str, Sequence[float]], *, title: str | None =
         axes = fig.subplots(1, len(panels), squeeze=False)[0]
         for ax, (keys, kind) in zip(axes, panels):
             for j, key in enumerate(keys):
-                values = [float(v) for v in history[key]]
+                values = [number(v) for v in history[key]]
                 name = t(f"train.{key}") if key in ("loss", "accuracy") else key
                 last = f"{values[-1]:.1%}" if kind == "accuracy" else f"{values[-1]:.3g}"
                 ax.plot(range(1, len(values) + 1), values, lw=2, color=SERIES_COLORS[j % len(SERIES_COLORS)],
@@ -57,7 +57,7 @@ def plot_training(history: Mapping[str, Sequence[float]], *, title: str | None =
             ax.set_xlabel(t("train.epoch"))
             ax.set_ylabel(t(f"train.{kind}_axis"))
             ax.set_title(t(f"train.{kind}_title"))
-            if kind == "loss" and all(float(v) > 0.0 for k in keys for v in history[k]):
+            if kind == "loss" and all(number(v) > 0.0 for k in keys for v in history[k]):
                 ax.set_yscale("log")
                 tidy_log_axis(ax)
             if kind == "accuracy":
@@ -125,7 +125,7 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
     xs, ys, outputs = decision_grid(model, X, resolution=resolution, margin=margin)
     vector = isinstance(outputs[0][0], list)
     classes = [[predict_class(o, threshold) for o in row] for row in outputs]
-    labels = [int(lab) if vector else int(float(lab) > 0) for lab in y]
+    labels = [int(lab) if vector else int(number(lab) > 0) for lab in y]
     n_classes = max(max(max(r) for r in classes), max(labels)) + 1
     colors = [_CLASS_COLORS[k % len(_CLASS_COLORS)] for k in range(n_classes)]
     preds = []
