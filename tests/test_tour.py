@@ -326,3 +326,30 @@ def test_progress_shows_on_a_terminal_by_default(demos, tmp_path, monkeypatch, c
     monkeypatch.setattr(tour, "_is_terminal", lambda stream: False)
     tour.run(tmp_path / "out2", demos_dir=demos, demos=["good"])
     assert "[1/1] good" not in capsys.readouterr().err
+
+
+def test_a_demo_without_out_writes_into_the_temp_folder_not_the_current_one(demos, tmp_path):
+    cwd, tmp = tmp_path / "cwd", tmp_path / "tmp"
+    cwd.mkdir()
+    tmp.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp), MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, str(demos / "good.py")], cwd=cwd, capture_output=True, text=True,
+                          env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert list(cwd.iterdir()) == []
+    written = tmp / "tinygrad_edu_demos"
+    assert sorted(p.name for p in written.iterdir()) == ["good_line.png", "good_line.svg"]
+    assert f"pictures in {written.resolve()}" in proc.stdout
+
+
+def _git(*args):
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_no_committed_file_is_ignored_and_the_readme_pictures_folder_is():
+    if _git("rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+        pytest.skip("not a git checkout (an sdist): nothing is committed here")
+    # a committed file that .gitignore also lists (docs/concepts.md was one)
+    assert _git("ls-files", "--cached", "--ignored", "--exclude-standard").stdout == ""
+    # `python3 demos/activation_loss.py --out pictures` (the README's command) leaves nothing untracked
+    assert _git("check-ignore", "-q", "pictures/activation_loss.png").returncode == 0

@@ -156,17 +156,22 @@ def _demo_title(stem: str, fallback: str, lang: str) -> str:
 
 
 def demo_main(run: Callable[..., list[Picture]], title: str, argv: Sequence[str] | None = None) -> int:
-    """Command line of one demo script: ``--out DIR`` (default: the current folder), ``--lang en|zh``.
+    """Command line of one demo script: ``--out DIR``, ``--lang en|zh``.
+
+    Without ``--out`` the pictures go to ``tinygrad_edu_demos/`` in the
+    system's temporary folder (never into a checkout); the demo prints where.
 
     The tour adds ``--manifest FILE`` to get the pictures and captions back as JSON.
     """
     parser = argparse.ArgumentParser(description=f"tinygrad_edu demo: {title}. Prints the key numbers "
                                      "and writes its pictures (PNG and SVG) into --out.")
-    parser.add_argument("--out", default=".", help="folder for the pictures (created if missing)")
+    parser.add_argument("--out", default=None,
+                        help="folder for the pictures (created if missing; default: tinygrad_edu_demos "
+                             "in the system's temporary folder)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the pictures")
     parser.add_argument("--manifest", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    out = Path(args.out)
+    out = Path(tempfile.gettempdir()) / "tinygrad_edu_demos" if args.out is None else Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(inspect.getsourcefile(run) or "demo").stem
     print(f"== {_demo_title(stem, title, args.lang)} ==")
@@ -179,6 +184,8 @@ def demo_main(run: Callable[..., list[Picture]], title: str, argv: Sequence[str]
         manifest = {"title": _demo_title(stem, title, args.lang),
                     "pictures": [dataclasses.asdict(pic) for pic in pictures]}
         Path(args.manifest).write_text(json.dumps(manifest), encoding="utf-8")
+    else:
+        print(f"pictures in {out.resolve()}")
     return 0
 
 
