@@ -18,13 +18,14 @@ from pathlib import Path
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.plots import new_figure, plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.autograd_grad.title")
+X, Y = 1.0, 1.0  # the notes' example
 
 
-def loss_at(w: tg.Value, x: float = 1.0, y: float = 1.0) -> tg.Value:
+def loss_at(w: tg.Value, x: float = X, y: float = Y) -> tg.Value:
     """L(w) = mse(x·w, y) = (x·w − y)²."""
     return F.mse_loss(x * w, y)
 
@@ -70,7 +71,9 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         ax.set_title(t("ag.title"))
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left")
-    return [save_picture(fig, out, "autograd_grad", *t.picture("autograd_grad"))]
+    facts = {"x": number(X), "y": number(Y), "w": number(w.data), "g": number(dw.data),
+             "h": number(second.data)}
+    return [save_picture(fig, out, "autograd_grad", *t.picture("autograd_grad", **facts))]
 
 
 if __name__ == "__main__":

@@ -79,12 +79,15 @@ KEY_IMAGES = (
 class Picture:
     """One picture of the gallery: the file stem in the output folder, a title, a caption.
 
-    ``formats`` lists the files written (``name.png``, ``name.svg``).
+    ``facts`` are the caption's ``{fields}`` as the demo formatted them from the
+    numbers it computed (a caption carries no hand-typed number; a test checks
+    both); ``formats`` lists the files written (``name.png``, ``name.svg``).
     """
 
     name: str
     title: str
     caption: str
+    facts: dict[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ("png", "svg")
 
     def files(self, out: Path) -> list[Path]:
@@ -126,13 +129,17 @@ def check_requirements() -> None:
                                 'pip install "tinygrad_edu[viz]"')
 
 
-def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str) -> Picture:
-    """Save a matplotlib figure as ``out/name.png`` and ``.svg`` and describe it for the gallery."""
+def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str,
+                 facts: dict[str, str] | None = None) -> Picture:
+    """Save a matplotlib figure as ``out/name.png`` and ``.svg`` and describe it for the gallery.
+
+    ``title, caption, facts`` are what ``plot_texts(lang).picture(name, **facts)`` returns.
+    """
     from tinygrad_edu.plots.figure import save_figure
 
     paths = save_figure(fig, out, name)
     print(f"  wrote {', '.join(p.name for p in paths)}")
-    return Picture(name, title, caption)
+    return Picture(name, title, caption, dict(facts or {}))
 
 
 def _takes_lang(run: Callable[..., Any]) -> bool:
@@ -288,7 +295,8 @@ def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0, lang: 
         else:
             data = json.loads(manifest.read_text(encoding="utf-8"))
             result.title = str(data["title"])
-            result.pictures = [Picture(p["name"], p["title"], p["caption"], tuple(p["formats"]))
+            result.pictures = [Picture(p["name"], p["title"], p["caption"], dict(p.get("facts", {})),
+                                       tuple(p["formats"]))
                                for p in data["pictures"]]
     result.seconds = time.perf_counter() - start
     return result

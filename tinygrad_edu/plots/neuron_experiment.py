@@ -138,8 +138,10 @@ def plot_activation_loss_experiment(runs: Sequence[NeuronRun] | None = None, *,
             stuck = all(g == 0.0 for g in run.grads)
             verdict = t("neuron.stuck") if stuck else t("neuron.learning")
             top.text(0.03, 0.05,
-                     f"w: {run.ws[0]:.3g} → {run.ws[-1]:.3g}\nL: {run.losses[0]:.3g} → {run.losses[-1]:.3g}"
-                     f"\n{verdict}", transform=top.transAxes, ha="left", va="bottom", fontsize=9,
+                     t("neuron.span", last=len(run.losses) - 1)
+                     + f"\nw: {run.ws[0]:.4g} → {run.ws[-1]:.4g}"
+                     f"\nL: {run.losses[0]:.4g} → {run.losses[-1]:.4g}\n{verdict}",
+                     transform=top.transAxes, ha="left", va="bottom", fontsize=9,
                      bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
             bottom.plot(range(len(run.grads)), run.grads, color=color, lw=1.5, marker=".", label="dL/dw",
                         gid=f"grad:{run.title}")
