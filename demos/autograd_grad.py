@@ -62,13 +62,13 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         ax = fig.add_subplot()
         ax.plot(ws, [loss_at(tg.Value(v)).data for v in ws], lw=2, label=t("ag.curve"))
         ax.plot([1.0, 3.0], [loss.data + dw.data * (v - 2.0) for v in (1.0, 3.0)], color="#d62728", lw=2,
-                label=t("ag.tangent", slope=f"{dw.data:g}"))
+                label=t("ag.tangent", w=f"{w.data:g}", slope=f"{dw.data:g}"))
         ax.plot([2.0], [loss.data], "o", color="#d62728")
-        ax.annotate(t("ag.point", L=f"{loss.data:g}", g=f"{dw.data:g}", h=f"{second.data:g}"),
-                    (2.0, loss.data), xytext=(2.05, -0.6), arrowprops={"arrowstyle": "->"})
-        ax.set_xlabel(t("ag.xlabel"))
+        point = t("ag.point", w=f"{w.data:g}", L=f"{loss.data:g}", g=f"{dw.data:g}", h=f"{second.data:g}")
+        ax.annotate(point, (2.0, loss.data), xytext=(2.05, -0.6), arrowprops={"arrowstyle": "->"})
+        ax.set_xlabel(t("ag.xlabel", x=f"{X:g}", y=f"{Y:g}"))
         ax.set_ylabel(t("ag.ylabel"))
-        ax.set_title(t("ag.title"))
+        ax.set_title(t("ag.title", w=f"{w.data:g}"))
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left")
     facts = {"x": number(X), "y": number(Y), "w": number(w.data), "g": number(dw.data),

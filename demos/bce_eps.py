@@ -41,8 +41,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     print("eps = 1e-16 is below the spacing of floats near 1 (2.2e-16): 1.0 + 1e-16 == 1.0 is",
           1.0 + 1e-16 == 1.0)
     fig = plot_bce_eps(EPS, lang=lang)
-    sep = "、" if lang == "zh" else ", "
-    facts = {"caps": sep.join(caps), "grad_caps": sep.join(grad_caps)}
+    facts = {"caps": ", ".join(caps), "grad_caps": ", ".join(grad_caps)}
     return [save_picture(fig, out, "bce_eps", *plot_texts(lang).picture("bce_eps", **facts))]
 
 

@@ -129,7 +129,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         for ax, (op, (xs, ys, ds)) in zip(axes, curves.items()):
             ax.plot(xs, ys, "o-", lw=1.5, label=t("torch.curve", op=op))
             ax.plot(xs, ds, "s", ls="none", label=t("torch.grad"))
-            ax.set_title(t("torch.panel", op=op, lo=f"{xs[0]:g}", hi=f"{xs[-1]:g}"))
+            ax.set_title(t("torch.panel", op=op, lo=f"{xs[0]:g}", hi=f"{xs[-1]:g}", n=len(xs)))
             ax.set_xlabel("x")
             ax.set_ylabel(t("torch.ylabel", op=op))
             ax.grid(alpha=0.3)

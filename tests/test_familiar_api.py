@@ -260,7 +260,7 @@ def test_math_exp_of_a_value_that_requires_grad_is_refused_not_silently_detached
 def test_float_refuses_computed_values_and_math_functions_that_call_it():
     x = Value(0.5)
     y = x * 3
-    for call in (float, math.isfinite, math.log, math.sqrt, math.tanh, lambda v: "%.2f" % v):
+    for call in (float, math.isfinite, math.log, math.sqrt, math.tanh, lambda v: "%.2f" % v):  # noqa: UP031
         with pytest.raises(TypeError, match=r"v\.item\(\) or v\.data"):
             call(y)
 

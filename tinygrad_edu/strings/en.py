@@ -79,11 +79,11 @@ TABLE: dict[str, str] = {
     "neuron.span": "step 0 → step {last} (after the last update)",
     # demo autograd_grad
     "ag.curve": "L(w) = (x·w − y)²",
-    "ag.tangent": "tangent at w = 2, slope tg.grad = {slope}",
-    "ag.point": "w = 2: L = {L}, dL/dw = {g}, d²L/dw² = {h}",
-    "ag.xlabel": "weight w   (x = 1, target y = 1)",
+    "ag.tangent": "tangent at w = {w}, slope tg.grad = {slope}",
+    "ag.point": "w = {w}: L = {L}, dL/dw = {g}, d²L/dw² = {h}",
+    "ag.xlabel": "weight w   (x = {x}, target y = {y})",
     "ag.ylabel": "loss L",
-    "ag.title": "The gradient is the slope of the loss: tg.grad(L, w) at w = 2",
+    "ag.title": "The gradient is the slope of the loss: tg.grad(L, w) at w = {w}",
     # demo backprop_vs_gd
     "gd.title": "Back-propagation computes ∇L; gradient descent steps against it\n"
                 "contours of the loss L = BCE(ŷ, y), ŷ = σ(w₂·tanh(w₁·x)), x = {x}, y = {y}",
@@ -298,7 +298,7 @@ TABLE: dict[str, str] = {
         "The numbers printed beside each torch call match the notes' to {digits} digits.",
     "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
     "torch.grad": "grad from tg.backward(outs)",
-    "torch.panel": "{op} on linspace({lo}, {hi}, 10)",
+    "torch.panel": "{op} on linspace({lo}, {hi}, {n})",
     "torch.ylabel": "{op}(x) and its derivative",
     "torch.title": "The notes' PyTorch cells, one Value per element; softmax row dp[1]/da = {row}",
 }

@@ -82,11 +82,11 @@ TABLE: dict[str, str] = {
     "neuron.span": "第 0 步 → 第 {last} 步（最后一次更新之后）",
     # demo autograd_grad
     "ag.curve": "L(w) = (x·w − y)²",
-    "ag.tangent": "w = 2 处的切线，斜率 tg.grad = {slope}",
-    "ag.point": "w = 2：L = {L}，dL/dw = {g}，d²L/dw² = {h}",
-    "ag.xlabel": "权重 w（x = 1，目标 y = 1）",
+    "ag.tangent": "w = {w} 处的切线，斜率 tg.grad = {slope}",
+    "ag.point": "w = {w}：L = {L}，dL/dw = {g}，d²L/dw² = {h}",
+    "ag.xlabel": "权重 w（x = {x}，目标 y = {y}）",
     "ag.ylabel": "损失 L",
-    "ag.title": "梯度就是损失曲线的斜率：w = 2 处的 tg.grad(L, w)",
+    "ag.title": "梯度就是损失曲线的斜率：w = {w} 处的 tg.grad(L, w)",
     # demo backprop_vs_gd
     "gd.title": "误差反向传播计算梯度 ∇L，梯度下降沿其反方向走一步\n"
                 "损失 L = 二分类交叉熵 BCE(ŷ, y) 的等高线，ŷ = σ(w₂·tanh(w₁·x))，x = {x}，y = {y}",
@@ -275,7 +275,7 @@ TABLE: dict[str, str] = {
         "torch 调用旁打印的数与笔记一致到 {digits} 位。",
     "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
     "torch.grad": "tg.backward(outs) 得到的导数",
-    "torch.panel": "{op}，linspace({lo}, {hi}, 10)",
+    "torch.panel": "{op}，linspace({lo}, {hi}, {n})",
     "torch.ylabel": "{op}(x) 及其导数",
     "torch.title": "笔记里的 PyTorch 代码，每个元素一个 Value；softmax 的一行 dp[1]/da = {row}",
 }
