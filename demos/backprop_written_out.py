@@ -82,7 +82,9 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     print(neuron.source)
     w.grad = b.grad = 0.0
     eager.backward()
-    graph_files = [viz.render_graph(eager, out / f"backprop_written_out_graph.{s}") for s in ("png", "svg")]
+    # top to bottom: left to right the picture is 2191 x 171 px, unreadable at the gallery's width
+    graph_files = [viz.render_graph(eager, out / f"backprop_written_out_graph.{s}", rankdir="TB")
+                   for s in ("png", "svg")]
     for path in graph_files:
         print(f"  wrote {path.name}")
     # for the page, top to bottom: it stands beside the code
@@ -144,7 +146,8 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     page = re.sub(r"<svg ", '<svg role="img" ', page)
     write_atomic(out / PAGE, page.encode("utf-8"))
     print(f"  wrote {PAGE}")
-    return [Picture("backprop_written_out_graph", *plot_texts(lang).picture("backprop_written_out_graph"))]
+    return [Picture("backprop_written_out_graph", *plot_texts(lang).picture("backprop_written_out_graph"),
+                    links=(PAGE,))]
 
 
 if __name__ == "__main__":

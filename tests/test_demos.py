@@ -315,3 +315,24 @@ def test_the_activation_loss_caption_and_picture_name_their_steps(tour_run):
     assert facts["last"] == "30"
     assert _number(facts["sig_first"]) == pytest.approx(float(row[2]), abs=1e-3)
     assert _number(facts["sig_last"]) == pytest.approx(float(row[3]), abs=1e-4)
+
+
+def test_the_gallery_links_the_backprop_page_and_its_graph_fits_the_page(tour_run):
+    out, _ = tour_run
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="backprop_written_out.html">backprop_written_out.html</a>' in page
+    assert (out / "backprop_written_out.html").exists()
+    png = (out / "backprop_written_out_graph.png").read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width <= 1000 and height > width  # top to bottom: it was 2191 x 171, unreadable at page width
+
+
+def test_where_nan_starts_shows_the_drop_near_18_and_spells_e_to_the_z_once(zh_tour):
+    _, _, figures, _ = zh_tour
+    (ax,) = figures["where_nan_starts"].axes
+    assert ax.get_xscale() == "log"
+    lo, hi = ax.get_xlim()
+    share = (math.log(37) - math.log(18)) / (math.log(hi) - math.log(lo))
+    assert share > 0.1  # the eps curve's drop from z ≈ 18 to 37 takes a tenth of the width (it was 3 %)
+    words = [t.get_text() for t in figures["where_nan_starts"].findobj(__import__("matplotlib").text.Text)]
+    assert not [w for w in words if "e^z" in w] and any("eᶻ" in w for w in words)

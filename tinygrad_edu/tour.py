@@ -53,7 +53,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,7 +81,8 @@ class Picture:
 
     ``facts`` are the caption's ``{fields}`` as the demo formatted them from the
     numbers it computed (a caption carries no hand-typed number; a test checks
-    both); ``formats`` lists the files written (``name.png``, ``name.svg``).
+    both); ``formats`` lists the files written (``name.png``, ``name.svg``);
+    ``links`` names other files written beside it that the gallery links to.
     """
 
     name: str
@@ -89,6 +90,8 @@ class Picture:
     caption: str
     facts: dict[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ("png", "svg")
+    #: Other files the demo wrote next to the picture that the gallery links to (a page, say).
+    links: tuple[str, ...] = ()
 
     def files(self, out: Path) -> list[Path]:
         """The picture's files inside ``out``."""
@@ -296,7 +299,7 @@ def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0, lang: 
             data = json.loads(manifest.read_text(encoding="utf-8"))
             result.title = str(data["title"])
             result.pictures = [Picture(p["name"], p["title"], p["caption"], dict(p.get("facts", {})),
-                                       tuple(p["formats"]))
+                                       tuple(p["formats"]), tuple(p.get("links", ())))
                                for p in data["pictures"]]
     result.seconds = time.perf_counter() - start
     return result
@@ -443,6 +446,12 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
 """
 
 
+def _open_line(words: Mapping[str, str], name: str) -> str:
+    """"Open <a href=name>name</a>": a file a demo wrote beside its picture (escaped)."""
+    link = f'<a href="{html.escape(name)}">{html.escape(name)}</a>'
+    return html.escape(words["page.open"]).format(link=link)
+
+
 def write_gallery(out: Path, results: Sequence[DemoResult], *, lang: str = "en") -> Path:
     """``index.html``: one section per demo, each picture with its caption; works offline.
 
@@ -473,7 +482,9 @@ def write_gallery(out: Path, results: Sequence[DemoResult], *, lang: str = "en")
             png, svg = f"{pic.name}.png", f"{pic.name}.svg"
             link = svg if "svg" in pic.formats else png
             parts.append(f'<figure><a href="{e(link)}"><img src="{e(png)}" alt="{e(pic.title)}"></a>'
-                         f"<figcaption><b>{e(pic.title)}</b>{e(pic.caption)}</figcaption></figure>")
+                         f"<figcaption><b>{e(pic.title)}</b>{e(pic.caption)}</figcaption>"
+                         + "".join(f'<p class="small">{_open_line(words, name)}</p>' for name in pic.links)
+                         + "</figure>")
         parts.append(f"<details><summary>{e(words['page.numbers'])}</summary>"
                      f"<pre>{e(r.output.rstrip())}</pre></details>")
         parts.append("</section>")

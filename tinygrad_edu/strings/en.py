@@ -56,6 +56,7 @@ TABLE: dict[str, str] = {
     "boundary.title": "Decision boundary",
     "boundary.class": "class {k}",
     "boundary.wrong": "misclassified ({n})",
+    "boundary.stacked": "{n} points on one spot",
     "boundary.acc_points": "accuracy on these points {acc}",
     "boundary.acc_train": "training accuracy {acc}",
     "boundary.acc_test": "test accuracy {acc}",
@@ -231,10 +232,13 @@ TABLE: dict[str, str] = {
         "is a closed curve between the circles, made of the straight pieces that relu units give.",
     "pic.spiral_boundary.title": "Three spiral arms, one region per class",
     "pic.spiral_boundary.caption":
-        "A {k}-class problem: the network has {k} outputs, the class scores, trained with cross-entropy "
-        "(softmax inside); each point of the plane takes the class with the largest score. Each class is "
-        "drawn as its own region, so the border between two arms is never painted as a sliver of a third. "
-        "He init, Adam lr = {lr}, {epochs} epochs: training accuracy {acc}.",
+        "A {k}-class problem: the network has {k} outputs, the class scores, trained with "
+        "cross-entropy (softmax inside); each point of the plane takes the class with the largest "
+        "score. Each class is drawn as its own region, its border where two scores cross, so the "
+        "border between two arms is never painted as a sliver of a third. The {k} arms all start at "
+        "(0, 0): that one spot holds a point of each class, so whichever class is predicted there, "
+        "{n_origin} of them are misclassified (the one circle there). He init, Adam lr = {lr}, "
+        "{epochs} epochs: training accuracy {acc}.",
     # the gallery page (index.html); {fields} are filled with HTML by the tour
     "page.title": "tinygrad_edu guided tour",
     "page.h1": "tinygrad_edu: the guided tour",
@@ -244,6 +248,7 @@ TABLE: dict[str, str] = {
     "page.demo": "demo: {command} ({seconds} s)",
     "page.failed": "This demo failed:",
     "page.numbers": "numbers",
+    "page.open": "Open {link} beside this picture.",
     # demos/backprop_written_out.py and its page (tinygrad_edu.viz.code_html)
     "demo.backprop_written_out.title": "Backprop written out: the program tg.compile writes",
     "pic.backprop_written_out_graph.title": "The neuron's graph; its program is in backprop_written_out.html",

@@ -59,6 +59,7 @@ TABLE: dict[str, str] = {
     "boundary.title": "决策边界",
     "boundary.class": "类别 {k}",
     "boundary.wrong": "分错的点（{n}）",
+    "boundary.stacked": "{n} 个点重合于此",
     "boundary.acc_points": "这些点上的准确率 {acc}",
     "boundary.acc_train": "训练准确率 {acc}",
     "boundary.acc_test": "测试准确率 {acc}",
@@ -216,8 +217,10 @@ TABLE: dict[str, str] = {
     "pic.spiral_boundary.title": "三条螺旋臂，每类一个区域",
     "pic.spiral_boundary.caption":
         "{k} 分类问题：网络有 {k} 个输出，即各类的分数，用交叉熵（内含 softmax）训练；"
-        "平面上每一点取分数最大的类别。每一类画成自己的区域，所以两条臂之间的边界不会被涂成另一类的细条。"
-        "He 初始化，Adam lr = {lr}，{epochs} 轮：训练准确率 {acc}。",
+        "平面上每一点取分数最大的类别。每一类画成自己的区域，边界画在两类分数相等处，"
+        "所以两条臂之间的边界不会被涂成另一类的细条。{k} 条臂都从 (0, 0) 出发："
+        "这一点上每一类各有一个点，无论那里预测成哪一类，都有 {n_origin} 个点分错（那里只画了一个圈）"
+        "。He 初始化，Adam lr = {lr}，{epochs} 轮：训练准确率 {acc}。",
     # 图集页面（index.html）；{字段} 由 tour 填入 HTML
     "page.title": "tinygrad_edu 导览",
     "page.h1": "tinygrad_edu：导览图集",
@@ -226,6 +229,7 @@ TABLE: dict[str, str] = {
     "page.demo": "演示：{command}（{seconds} 秒）",
     "page.failed": "这个演示失败了：",
     "page.numbers": "数值",
+    "page.open": "打开与本图同一文件夹的 {link}。",
     # demos/backprop_written_out.py and its page (tinygrad_edu.viz.code_html)
     "demo.backprop_written_out.title": "写出来的反向传播：tg.compile 生成的程序",
     "pic.backprop_written_out_graph.title": "神经元的计算图；它的程序在 backprop_written_out.html 里",
