@@ -98,7 +98,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         ax.plot(zs, [slope(with_logits, v) for v in zs], lw=2, ls="--", color="#1f77b4",
                 label=t("nan.logits"))
         ax.axvline(limit, color="#6b7280", lw=1, ls=":")
-        ax.annotate(t("nan.overflow"), (limit, 0.5), xytext=(150, 0.3), arrowprops={"arrowstyle": "->"},
+        ax.annotate(t("nan.overflow"), (limit, 0.5), xytext=(90, 0.18), arrowprops={"arrowstyle": "->"},
                     fontsize=9)
         ax.set_xscale("log")
         ax.set_xlim(zs[0], zs[-1])
@@ -107,7 +107,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         ax.set_ylim(-0.05, 1.15)
         ax.set_title(t("nan.title"))
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.45, 0.72))
+        ax.legend(fontsize=8, loc="center right", bbox_to_anchor=(0.995, 0.6))  # clear of every curve
     facts = {"limit": f"{limit:.2f}", "eps": f"{EPS:g}", "vanish": f"{vanish:.0f}",
              "at_vanish": f"{slope(with_eps, vanish):.2f}", "dead": f"{dead:.0f}", "z_start": f"{zs[0]:g}",
              "at_start": f"{slope(with_logits, zs[0]):.2f}", "at_end": f"{slope(with_logits, dead):g}"}

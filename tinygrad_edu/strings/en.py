@@ -77,7 +77,7 @@ TABLE: dict[str, str] = {
     "neuron.step": "gradient-descent step",
     "neuron.stuck": "stuck: dL/dw = 0 (dead ReLU)",
     "neuron.learning": "learning",
-    "neuron.span": "step 0 → step {last} (after the last update)",
+    "neuron.span": "step 0 → step {last}",
     # demo autograd_grad
     "ag.curve": "L(w) = (x·w − y)²",
     "ag.tangent": "tangent at w = {w}, slope tg.grad = {slope}",
@@ -145,7 +145,8 @@ TABLE: dict[str, str] = {
     "pic.activation_loss.title": "One neuron, three activation + loss pairs",
     "pic.activation_loss.caption":
         "A single weight w (z = w·x, x = {x}, target y = {y}) trained by gradient descent from w = {w0} "
-        "with lr = {lr}. Top: the loss at each step (step 0 is before the first update); bottom: dL/dw "
+        "with lr = {lr}. Top: the loss at each step (step 0 is before the first update, step {last} "
+        "after the last); bottom: dL/dw "
         "from backward() at that step. Sigmoid + BCE (二分类交叉熵) gets dL/dz = ŷ − y = {g_sig} at once "
         "and learns steadily: L {sig_first} → {sig_last} at step {last}. Tanh + MSE starts slowly because "
         "tanh is nearly flat at z = {z0} (tanh' = {tanh_d}), then speeds up: L {tanh_first} → {tanh_last}. "

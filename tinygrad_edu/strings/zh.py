@@ -80,7 +80,7 @@ TABLE: dict[str, str] = {
     "neuron.step": "梯度下降步数",
     "neuron.stuck": "停滞：dL/dw = 0（死亡ReLU）",
     "neuron.learning": "在学习",
-    "neuron.span": "第 0 步 → 第 {last} 步（最后一次更新之后）",
+    "neuron.span": "第 0 步 → 第 {last} 步",
     # demo autograd_grad
     "ag.curve": "L(w) = (x·w − y)²",
     "ag.tangent": "w = {w} 处的切线，斜率 tg.grad = {slope}",
@@ -144,7 +144,8 @@ TABLE: dict[str, str] = {
     "pic.activation_loss.title": "单个神经元：三种激活函数 + 损失的组合",
     "pic.activation_loss.caption":
         "只有一个权重 w（z = w·x，x = {x}，目标 y = {y}），从 w = {w0} 开始以 lr = {lr} 做梯度下降。上："
-        "每一步的损失（第 0 步是第一次更新之前）；下：该步 backward() 算出的 dL/dw。Sigmoid + "
+        "每一步的损失（第 0 步是第一次更新之前，第 {last} 步是最后一次更新之后）；"
+        "下：该步 backward() 算出的 dL/dw。Sigmoid + "
         "二分类交叉熵一开始就得到 dL/dz = ŷ − y = {g_sig}，稳步学习：L 从 {sig_first} 降到第 {last} 步的 "
         "{sig_last}。Tanh + MSE 起步慢，因为 tanh 在 z = {z0} 处几乎是平的（tanh' = {tanh_d}），随后加快："
         "L 从 {tanh_first} 降到 {tanh_last}。ReLU + MSE 完全不动：relu({z0}) = {relu_out} 且 relu'({z0}) = "
