@@ -1,14 +1,15 @@
 """The documentation's table of ops, generated from the registry.
 
 The registry (:mod:`tinygrad_edu.ops.registry`) is the one place where an op
-and its derivative are declared; the README's ops table is printed from it, so
-the docs cannot drift from the code.  A test compares the README with
-:func:`ops_table`; after adding an op, refresh the README with::
+and its derivative are declared; the ops table of the guide's engine page
+(``docs/engine.md``) is printed from it, so the docs cannot drift from the
+code.  A test compares that page with :func:`ops_table`; after adding an op,
+refresh it with::
 
-    python -m tinygrad_edu.docs_tables --write README.md
+    python -m tinygrad_edu.docs_tables --write docs/engine.md
 
 which rewrites only the lines between ``<!-- ops-table -->`` and
-``<!-- /ops-table -->``.  ``--check README.md`` exits 1 when they differ.
+``<!-- /ops-table -->``.  ``--check docs/engine.md`` exits 1 when they differ.
 
 >>> print(ops_table().splitlines()[0])
 | op | symbol | how to call it | f | derivative | at a kink |
@@ -34,7 +35,8 @@ _OPERATORS = {"__add__": "a + b", "__sub__": "a - b", "__mul__": "a * b", "__tru
 # Calls that the method name and parameter alone cannot spell.
 _CALLS = {"gelu_tanh": 'x.gelu(approximate="tanh")', "dot": "tg.dot(ws, xs)",
           "softplus": "x.softplus(beta=1.0)", "elu": "x.elu(alpha=1.0)",
-          "clamp": "x.clamp(min=-1.0, max=1.0)", "maximum": "tg.maximum(a, b)", "minimum": "tg.minimum(a, b)"}
+          "clamp": "x.clamp(min=-1.0, max=1.0)", "maximum": "tg.maximum(a, b)", "minimum": "tg.minimum(a, b)",
+          "tie": "tg.grad(x.relu(), x, create_graph=True)"}
 
 
 def call_syntax(op: Op) -> str:

@@ -215,7 +215,8 @@ TABLE: dict[str, str] = {
         "a similar size in every layer.",
     "pic.two_moons_training.title": "Training curves",
     "pic.two_moons_training.caption":
-        "The README's example: {model}, Adam with lr = {lr}, {epochs} full-batch epochs. Left: the binary "
+        "The training guide's example: {model}, Adam with lr = {lr}, {epochs} full-batch epochs. Left: "
+        "the binary "
         "cross-entropy per epoch (log scale); right: the fraction of the training points classified right "
         "({acc} after the last epoch). Each epoch is one forward pass over all {n} points, one backward() "
         "(back-propagation, 误差反向传播) and one Adam step (a refined gradient descent, 梯度下降).",

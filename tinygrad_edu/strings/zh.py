@@ -202,7 +202,7 @@ TABLE: dict[str, str] = {
         "+ n_out))，为 tanh 设计）和 He（界 √(6/n_in)，为 relu 设计）让每一层的梯度保持相近的大小。",
     "pic.two_moons_training.title": "训练曲线",
     "pic.two_moons_training.caption":
-        "README 中的例子：{model}，Adam，lr = {lr}，全批量训练 {epochs} 轮。左："
+        "训练指南中的例子：{model}，Adam，lr = {lr}，全批量训练 {epochs} 轮。左："
         "每轮的二分类交叉熵（对数坐标）；右：训练点中分类正确的比例（最后一轮后为 {acc}）。每一轮是对全部 "
         "{n} 个点的一次前向计算、一次 backward()（误差反向传播）和一次 Adam 更新（改进的梯度下降）。",
     "pic.two_moons_boundary.title": "学到的决策边界",
