@@ -60,14 +60,14 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
                                         title=t("cs.spiral_title", lr=WORKING[1], epochs=SPIRAL_EPOCHS))
     factor = inspect.signature(make_circles).parameters["factor"].default  # the default inner radius
     circles = {"factor": number(factor), "lr0": number(OBVIOUS[1]), "epochs0": OBVIOUS[2],
-               "acc0": f"{accs[0]:.0%}", "lr1": number(WORKING[1]), "epochs1": WORKING[2],
-               "acc1": f"{accs[1]:.0%}"}
+               "acc0": f"{accs[0]:.1%}", "lr1": number(WORKING[1]), "epochs1": WORKING[2],
+               "acc1": f"{accs[1]:.1%}"}
     at_origin = [(p, c) for p, c in zip(arms, arm_labels) if p[0] == 0.0 and p[1] == 0.0]
     wrong_there = sum(q != c for (_, c), q in zip(at_origin, predict(spiral, [p for p, _ in at_origin])))
     print(f"  {len(at_origin)} points at (0, 0), classes {sorted(c for _, c in at_origin)}: "
           f"{wrong_there} misclassified there")
     spiral_facts = {"k": spiral.nouts[-1], "lr": number(WORKING[1]), "epochs": SPIRAL_EPOCHS,
-                    "acc": f"{acc:.0%}", "n_origin": wrong_there}
+                    "acc": f"{acc:.1%}", "n_origin": wrong_there}
     return [save_picture(circles_fig, out, "circles_boundary", *t.picture("circles_boundary", **circles)),
             save_picture(spiral_fig, out, "spiral_boundary", *t.picture("spiral_boundary", **spiral_facts))]
 

@@ -41,7 +41,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     boundary_fig = plot_decision_boundary(model, points, labels, threshold=0.0, title=t("moons.title"),
                                           split="train", lang=lang)
     facts = {"model": f"MLP({model.nin}, {model.nouts})", "lr": number(LR), "epochs": EPOCHS,
-             "n": len(points), "acc": f"{final:.0%}"}
+             "n": len(points), "acc": f"{final:.2%}"}
     return [save_picture(training_fig, out, "two_moons_training", *t.picture("two_moons_training", **facts)),
             save_picture(boundary_fig, out, "two_moons_boundary", *t.picture("two_moons_boundary"))]
 
