@@ -225,7 +225,7 @@ TABLE: dict[str, str] = {
         "Background: the class the trained network predicts at each point of the plane (the black curve "
         "is where its output logit crosses 0, i.e. ŷ = σ(z) = 0.5); the dots are the training points, so "
         "the accuracy in the title is training accuracy. Two relu layers bend the boundary around the "
-        "interleaving half-moons; misclassified points would be circled.",
+        "interleaving half-moons; misclassified points are circled.",
     "pic.circles_boundary.title": "Two circles, learned",
     "pic.circles_boundary.caption":
         "make_circles with its default inner radius {factor}. With micrograd's uniform(−1, 1) init and "
