@@ -61,29 +61,51 @@ gradient to ``b`` unchanged (``d_b = d_z``), and the BCE's ε is a constant.
 ``step()`` re-reads the ``.data`` of every leaf, so an optimizer changing the
 parameters, or a mini-batch loop writing new numbers into the same input
 Values, just works; it returns the output and adds d(output)/d(p) into
-``p.grad`` for every ``p`` in ``params``, exactly as ``output.backward()``
-after a fresh forward would (so ``zero_grad()`` first, as usual).  The numbers
-equal the eager engine's: the same registry expressions, the gradients summed
-in the same order.
+``p.grad`` for every ``p`` in ``params`` (once for a parameter listed twice),
+exactly as ``output.backward()`` after a fresh forward would (so
+``zero_grad()`` first, as usual).  ``step.value_and_grad()`` gives one
+gradient per entry of ``params``, in order, as ``torch.autograd.grad``: 0.0
+for a parameter the output does not use, the same gradient again for a
+repeated entry.  The numbers equal the eager engine's: the same registry
+expressions, the gradients summed in the same order.
 
 The derivative is stated once: an op of the registry that has a
 :class:`~tinygrad_edu.ops.registry.Template` (add, sub, mul, neg, relu, tanh,
-sigmoid, sum, dot) is pasted into the program as its expression text, the text
-the engine's own rule is built from; every other op - and every user
-:class:`~tinygrad_edu.engine.function.Function` - is called through its
+sigmoid, sum, dot, max_shift) is pasted into the program as its expression
+text, the text the engine's own rule is built from; every other op - and every
+user :class:`~tinygrad_edu.engine.function.Function` - is called through its
 registry ``forward`` and ``vjp`` functions.  Three passes make the program
 short: an expression used once is written into its user instead of getting a
 line, ``add`` and ``sum`` hand gradients through without a line, and each
-gradient is written once, as the sum of its users' contributions.
+gradient is written once, as the sum of its users' contributions.  A value
+whose gradient gets a line (``d_t4 = ...``) gets a line of its own in the
+forward pass too (``t4 = ...``), so every gradient belongs to a value the
+reader has seen.  A ``sum`` or ``dot`` of many leaves that nothing else reads
+takes them as one slice of ``LEAF_DATA`` and gives their gradients as one
+tuple, so its program does not grow with the number of leaves.
+
+Names.  No text from the graph becomes code (the rule is
+:mod:`tinygrad_edu.engine.compiler.naming`): a value is named after its label
+only when the label is a plain ASCII identifier that is no keyword, builtin
+or name of the program, else it gets a generated name (``t7``, ``p0``,
+``x1``) and the label appears in an escaped comment; a ``Function`` is called
+through generated names (``fn0``); op parameters are float literals.
+
+softmax, log_softmax, logsumexp and cross_entropy subtract a ``max_shift``
+node, so the program computes the shift from the current inputs: compiled
+equals eager for any logits.
 
 Limits.  The program replays the recorded ops, so a Python ``if`` on ``.data``
 inside ``fn`` is decided once, at tracing, and never again; numbers that are
 not Values (and results computed under ``no_grad``) are frozen into the
 program as constants.  ``step.verify()`` runs ``fn()`` eagerly at the current
 data and raises :class:`CompileMismatchError` with a readable diff when the
-two differ.  Graphs of more than ``MAX_GENERATED_OPS`` ops are run by a replay
-loop over the recorded tape instead of generated code (``repr(step)`` says
-which).
+two differ.  A program that would hold more than ``MAX_GENERATED_COST`` names
+(about one per op and one per input of an op) is not generated: the recorded
+tape is run by a replay loop instead (``repr(step)`` says which).  A step does
+not pickle (a ``TypeError`` says to compile again after loading);
+``copy.deepcopy((model, step))`` gives a step that reads and writes the copied
+model's Values.
 """
 
 from __future__ import annotations
@@ -174,7 +196,8 @@ class CompiledStep:
 
     def __repr__(self) -> str:
         how = "generated Python" if self._generated else \
-            f"replay loop (the program would be over {MAX_GENERATED_COST:,} names, too large to compile quickly)"
+            f"replay loop (the program would hold over {MAX_GENERATED_COST:,} names, too many to compile " \
+            "quickly)"
         lines = self._source.count("\n")
         tail = f", {lines} source lines)" if self._generated else ")"
         return (f"CompiledStep({self.num_ops} ops, {len(self._params)} params, "
@@ -249,7 +272,8 @@ class CompiledStep:
         is copied too when it can be (a bound method follows its object); a
         plain function cannot, and the copy's :meth:`verify` then says so.
         """
-        twin = copy.copy(self)
+        twin = CompiledStep.__new__(CompiledStep)
+        twin.__dict__.update(self.__dict__)
         memo[id(self)] = twin
         twin._params = [copy.deepcopy(p, memo) for p in self._params]
         fn = copy.deepcopy(self._fn, memo)
@@ -268,7 +292,8 @@ class CompiledStep:
             twin._program = namespace["step"]
         else:
             nodes = [copy.deepcopy(v, memo) if v._node_op.arity == 0 else v for v in g.nodes]
-            replay = Replay(g, self._program.aux, aux if aux is not None else [])
+            old: Any = self._program
+            replay = Replay(g, old.aux, aux if aux is not None else [])
             replay.nodes = nodes
             twin._program = replay
         return twin
@@ -314,9 +339,9 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
                             f"got {type(out).__name__}")
         out, aux = out
         if isinstance(aux, Value) or not isinstance(aux, (list, tuple)):
-            raise TypeError("compile(has_aux=True): fn() must return (output, aux) where aux is a list or tuple "
-                            f"of Values of the output's graph, got a {type(aux).__name__} as aux; for one Value "
-                            "write `return loss, [value]`")
+            raise TypeError("compile(has_aux=True): fn() must return (output, aux) where aux is a list "
+                            "or tuple of Values of the output's graph, got a "
+                            f"{type(aux).__name__} as aux; for one Value write `return loss, [value]`")
         aux = list(aux)
     if not isinstance(out, Value):
         raise TypeError(f"compile(): fn() must return a Value (the loss), got {type(out).__name__}")
@@ -331,9 +356,9 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
     code = None
     if writer.cost() > MAX_GENERATED_COST:
         program: Callable[..., Any] = Replay(graph, aux_at, aux_values)
-        source = (f"# {graph.n_ops} ops: a program of over MAX_GENERATED_COST = {MAX_GENERATED_COST} names, so "
-                  "no code was generated;\n# the recorded tape is run by a loop over the registry's forward "
-                  "and vjp.\n")
+        source = (f"# {graph.n_ops} ops: a program of over MAX_GENERATED_COST = {MAX_GENERATED_COST} "
+                  "names, so no code was generated;\n# the recorded tape is run by a loop over the "
+                  "registry's forward and vjp.\n")
         generated = False
     else:
         source = writer.write()

@@ -87,7 +87,7 @@ class Writer:
         self.legend: dict[str, Op] = {}
         self.comments: dict[tuple[tuple[str, ...], bool], str] = {}
         self.n_functions = 0
-        self.wide = None
+        self.wide: list[int] | None = None
         self.n_params = 0
 
     # ---- helpers
@@ -124,9 +124,9 @@ class Writer:
         key = (ops, derivative)
         text = self.comments.get(key)
         if text is None:
-            parts = [comment_text(f"{name}: "
-                                  f"{self.legend[name].derivative if derivative else self.legend[name].formula}")
-                     for name in ops if name in self.legend]
+            legend = self.legend
+            parts = [comment_text(f"{n}: {legend[n].derivative if derivative else legend[n].formula}")
+                     for n in ops if n in legend]
             text = self.comments[key] = "  # " + "; ".join(parts) if parts else ""
         return text
 
@@ -262,7 +262,7 @@ class Writer:
                 continue
             v = nodes[i]
             op = v._node_op
-            deps = [expr[j] for j in inputs[i]]
+            deps = [expr[j] for j in inputs[i]] if i not in slices else []
             depth = 1
             ops: tuple[str, ...] = ()
             for e in deps:
@@ -293,7 +293,8 @@ class Writer:
             elif function:
                 ctx = ctx_names[i] = new_name(f"ctx{i}")
                 lines.append(f"    {ctx} = Context()")
-                text = f"{self._call_name(op, 'forward', True)}({ctx}, {', '.join(self._arg(e) for e in deps)})"
+                args_text = ", ".join(self._arg(e) for e in deps)
+                text = f"{self._call_name(op, 'forward', True)}({ctx}, {args_text})"
                 prec = ATOM
             else:
                 arg_texts = [self._arg(e) for e in deps]
@@ -394,7 +395,7 @@ class Writer:
             if all(refs[j] == 1 and j not in kept and (nodes[j]._node_op.arity == 0 if j < n_walked
                                                         else is_read(nodes[j])) for j in ins):
                 wide.append(i)
-        self.wide: list[int] | None = wide
+        self.wide = wide
         return wide
 
     def _returns(self, out_name: str, grads: dict[int, str]) -> None:
@@ -429,7 +430,8 @@ class Writer:
             if i in self.in_wide:
                 continue
             label = self.params[k].label
-            lines.append(f"    PARAMS[{k}].grad += {grads[i]}" + (f"  # {label_comment(label)}" if label else ""))
+            note = f"  # {label_comment(label)}" if label else ""
+            lines.append(f"    PARAMS[{k}].grad += {grads[i]}{note}")
         for w, pairs in wide_entries.items():
             firsts = tuple((k, j) for k, j in pairs if g.param_at[entries[k]] == k)  # type: ignore[index]
             table = self.names.new(f"ix{w}")
@@ -607,5 +609,6 @@ class Writer:
             args.append(self._param_text(p)[0])
         lhs = targets[0] + "," if len(targets) == 1 else ", ".join(targets)
         comment = "  # " + comment_text(f"{op.name}: {op.derivative}")
-        self.lines.append(f"    {lhs} = {self._call_name(op, 'vjp', is_function(v))}({', '.join(args)}){comment}")
+        call = self._call_name(op, "vjp", is_function(v))
+        self.lines.append(f"    {lhs} = {call}({', '.join(args)}){comment}")
 
