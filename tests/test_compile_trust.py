@@ -346,3 +346,20 @@ def test_every_gradient_in_the_cli_program_belongs_to_a_named_value(capsys):
         source = capsys.readouterr().out
         assert_gradients_named_in_the_forward_pass(source)
     assert "d_t4" not in source or re.search(r"^    t4 = ", source, re.M)
+
+
+# ---------------------------------------------------------------- the cache of generated code
+def test_the_same_graph_compiled_again_reuses_its_code_bound_to_the_new_values():
+    compiled.clear_cache()
+    x = [Value(0.5, requires_grad=False), Value(-1.0, requires_grad=False)]
+    m1, m2 = tg.nn.MLP(2, [3, 1], seed=1), tg.nn.MLP(2, [3, 1], seed=2)  # same shape and labels
+    s1 = tg.compile(lambda: m1(x) * 2.0, m1.parameters())
+    s2 = tg.compile(lambda: m2(x) * 2.0, m2.parameters())
+    assert s1._code is s2._code and s1.source == s2.source  # written and compiled once
+    for m, s in ((m1, s1), (m2, s2)):
+        ev, eg = eager(lambda m=m: m(x) * 2.0, m.parameters())
+        assert s.value_and_grad() == (ev, eg)
+    s3 = tg.compile(lambda: m2(x) * 3.0, m2.parameters())  # another constant: another program
+    assert s3._code is not s2._code and "3.0" in s3.source
+    compiled.clear_cache()
+    assert tg.compile(lambda: m1(x) * 2.0, m1.parameters())._code is not s1._code

@@ -113,6 +113,7 @@ from __future__ import annotations
 import builtins
 import copy
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -124,12 +125,22 @@ from tinygrad_edu.engine.mode import enable_grad
 from tinygrad_edu.engine.value import CONSTANT, Value
 from tinygrad_edu.errors import TinygradEduError
 
-__all__ = ["compile", "CompiledStep", "CompileMismatchError", "MAX_GENERATED_COST"]
+__all__ = ["compile", "CompiledStep", "CompileMismatchError", "MAX_GENERATED_COST", "clear_cache"]
 
 # Graphs that would be written as more than this many names are run by the replay loop: what Python's
 # compiler pays for is the program's size, about one name per op and one per input of an op (the
 # leaves of a wide sum or dot are read as one slice and cost nothing).
 MAX_GENERATED_COST = 4_000_000
+
+# Generated code by the graph's signature (ops, how they connect, constants, labels, params), so that
+# compiling the same graph again - a notebook cell run twice - skips writing and compiling the program.
+CACHE_SIZE = 4
+_CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str]] = OrderedDict()
+
+
+def clear_cache() -> None:
+    """Forget the generated code kept for graphs compiled before (the next compile writes it afresh)."""
+    _CACHE.clear()
 
 
 class CompileMismatchError(TinygradEduError):
@@ -354,8 +365,21 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
     writer = Writer(graph, plist, aux_at)
     namespace: dict[str, Any] | None = None
     code = None
-    if writer.cost() > MAX_GENERATED_COST:
-        program: Callable[..., Any] = Replay(graph, aux_at, aux_values)
+    too_large = writer.cost() > MAX_GENERATED_COST
+    key = None if too_large else graph.cache_key(aux_at)
+    cached = _CACHE.get(key) if key is not None else None
+    if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
+        _CACHE.move_to_end(key)
+        code, globals_, leaves, source = cached
+        namespace = dict(globals_)
+        namespace["LEAVES"] = tuple(graph.nodes[i] for i in leaves)
+        namespace["PARAMS"] = tuple(plist)
+        namespace["AUX"] = aux_values
+        exec(code, namespace)
+        program: Callable[..., Any] = namespace["step"]
+        generated = True
+    elif too_large:
+        program = Replay(graph, aux_at, aux_values)
         source = (f"# {graph.n_ops} ops: a program of over MAX_GENERATED_COST = {MAX_GENERATED_COST} "
                   "names, so no code was generated;\n# the recorded tape is run by a loop over the "
                   "registry's forward and vjp.\n")
@@ -367,6 +391,10 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
         namespace["PARAMS"] = tuple(plist)
         namespace["AUX"] = aux_values
         code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
+        if key is not None:
+            _CACHE[key] = (code, dict(writer.globals), list(writer.leaves), source)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
         exec(code, namespace)
         program = namespace["step"]
         generated = True

@@ -19,6 +19,7 @@ from tinygrad_edu.engine.value import Value, to_float
 from tinygrad_edu.ops.registry import Op
 
 MAX_DEPTH = 40  # ops nested in one expression at most (Python's compiler recurses on nesting)
+COMMENTED_OPS = 2_000  # graphs up to this size get each line's formula as a comment
 WIDE = 32  # an n-ary node with this many inputs, all leaves read nowhere else, reads them as one slice
 
 
@@ -87,6 +88,9 @@ class Writer:
         self.legend: dict[str, Op] = {}
         self.comments: dict[tuple[tuple[str, ...], bool], str] = {}
         self.n_functions = 0
+        # a large program has the legend at its top and no comment per line: comments are a fifth of
+        # its text, and Python's compiler reads every character
+        self.terse = graph.n_ops > COMMENTED_OPS
         self.wide: list[int] | None = None
         self.n_params = 0
 
@@ -121,6 +125,8 @@ class Writer:
         return name, ATOM
 
     def _comment(self, ops: tuple[str, ...], derivative: bool) -> str:
+        if self.terse:
+            return ""
         key = (ops, derivative)
         text = self.comments.get(key)
         if text is None:
@@ -256,6 +262,7 @@ class Writer:
         root = g.root
         new_name = self.names.new
         kept = set(self.aux)
+        track = not self.terse
         for i in range(n_walked):
             plan = plans[i]
             if plan is None:
@@ -268,9 +275,9 @@ class Writer:
             for e in deps:
                 if e[2] >= depth:
                     depth = e[2] + 1
-                if e[3]:
+                if track and e[3]:  # the ops of the line, for its comment
                     ops = ops + tuple(o for o in e[3] if o not in ops) if ops else e[3]
-            if op.name not in ops:
+            if track and op.name not in ops:
                 ops = (*ops, op.name)
             fwd = plan.fwd
             function = plan.kind == "call" and is_function(v)
@@ -462,6 +469,8 @@ class Writer:
         width = max((len(k) for k in self.legend), default=0)
         for name, op in self.legend.items():
             head.append("#   " + comment_text(f"{name:<{width}}  {op.formula:<34}  {op.derivative}"))
+        if self.terse:
+            head.append(f"# (over {COMMENTED_OPS:,} ops: the lines below carry no comments)")
         head.append("def step(backward=True, into_grad=True):")
         return "\n".join(head) + "\n"
 
@@ -514,7 +523,7 @@ class Writer:
             op = v._node_op
             p = param_of(v)
             gdepth = gexpr[2] + 1
-            gops = gexpr[3] if op.name in gexpr[3] else (*gexpr[3], op.name)
+            gops = gexpr[3] if self.terse or op.name in gexpr[3] else (*gexpr[3], op.name)
             nary = plan.kind == "nary"
             if not nary:
                 a = [gexpr, expr[i], *[expr[k] for k in ins]]
@@ -552,7 +561,7 @@ class Writer:
             ops = total[3]
             for term in terms[1:]:
                 parts.append(term[0] if term[1] >= 11 else "(" + term[0] + ")")
-                if term[3] is not ops:
+                if term[3] is not ops and term[3]:
                     ops = ops + tuple(o for o in term[3] if o not in ops)
                 depth = max(depth, term[2]) + 1
                 if depth > MAX_DEPTH:  # a long sum: a line every MAX_DEPTH terms
@@ -608,7 +617,7 @@ class Writer:
         elif p is not None and op.param:
             args.append(self._param_text(p)[0])
         lhs = targets[0] + "," if len(targets) == 1 else ", ".join(targets)
-        comment = "  # " + comment_text(f"{op.name}: {op.derivative}")
+        comment = "" if self.terse else "  # " + comment_text(f"{op.name}: {op.derivative}")
         call = self._call_name(op, "vjp", is_function(v))
         self.lines.append(f"    {lhs} = {call}({', '.join(args)}){comment}")
 

@@ -16,38 +16,69 @@ class Graph:
     def __init__(self, out: Value, params: Sequence[Value]) -> None:
         order = topological_order(out)
         self.out = out
-        self.nodes: list[Value] = list(order)
-        self.n_ops = sum(1 for v in order if v._node_op.arity != 0)
-        index: dict[int, int] = {id(v): i for i, v in enumerate(order)}
-        self.inputs: list[list[int]] = []
-        for v in order:
+        nodes: list[Value] = list(order)
+        self.nodes = nodes
+        n = len(order)
+        index: dict[int, int] = dict(zip(map(id, order), range(n)))
+        inputs: list[list[int]] = []
+        append = inputs.append
+        get = index.get
+        n_ops = 0
+        for v in order:  # one pass, a branch per arity (this runs once per node of large graphs)
             arity = v._node_op.arity
-            raw = () if arity == 0 else (v._a, v._b) if arity == 2 else (v._a,) if arity == 1 else v._a
+            if arity == 0:
+                append([])
+                continue
+            n_ops += 1
+            if arity == 2:
+                ja = get(id(v._a))
+                jb = get(id(v._b))
+                if ja is not None and jb is not None:
+                    append([ja, jb])
+                    continue
+                raw: Any = (v._a, v._b)
+            elif arity == 1:
+                ja = get(id(v._a))
+                if ja is not None:
+                    append([ja])
+                    continue
+                raw = (v._a,)
+            else:
+                raw = v._a
             ids = []
             for x in raw:
-                j = index.get(id(x))
+                j = get(id(x))
                 if j is None:  # a constant: not walked
-                    j = index[id(x)] = len(self.nodes)
-                    self.nodes.append(x)
+                    j = index[id(x)] = len(nodes)
+                    nodes.append(x)
                 ids.append(j)
-            self.inputs.append(ids)
-        self.n_walked = len(order)
-        self.root = len(order) - 1
+            append(ids)
+        self.inputs = inputs
+        self.n_ops = n_ops
+        self.n_walked = n
+        self.root = n - 1
         self.param_at: dict[int, int] = {}  # node -> its first position in params
         self.entry_node: list[int | None] = []  # params[k] -> its node (None: the output does not use it)
         for k, p in enumerate(params):
             i = index.get(id(p))
-            if i is not None and i >= self.n_walked:
+            if i is not None and i >= n:
                 i = None  # a constant input: no gradient
             self.entry_node.append(i)
             if i is not None and i not in self.param_at:
                 self.param_at[i] = k
-        live = [False] * len(self.nodes)  # the gradient is needed: the node leads to a parameter
-        for i in range(self.n_walked):
-            op = order[i]._node_op
-            if op.extra.get("stop_gradient"):  # a derivative of 0 (max_shift): no gradient flows through
+        live = [False] * len(nodes)  # the gradient is needed: the node leads to a parameter
+        for i in self.param_at:
+            live[i] = True
+        for i in range(n):
+            if live[i]:
                 continue
-            live[i] = i in self.param_at or any(live[j] for j in self.inputs[i])
+            op = order[i]._node_op
+            if op.arity == 0 or op.extra.get("stop_gradient"):  # max_shift: a derivative of 0
+                continue
+            for j in inputs[i]:
+                if live[j]:
+                    live[i] = True
+                    break
         self.live = live
         self.index = index
 
@@ -61,6 +92,35 @@ class Graph:
                                  "the program only computes what the output depends on")
             at.append(i)
         return at
+
+    def cache_key(self, aux: Sequence[int]) -> Any:
+        """Everything the generated program depends on, as one hashable value (None: do not cache).
+
+        The ops (by identity) and how they connect, each node's label, each constant's
+        value, the parameters' places and the auxiliary outputs: two graphs with the
+        same key get the same program, bound to their own Values.
+        """
+        parts: list[Any] = []
+        add = parts.append
+        n_walked = self.n_walked
+        for i, v in enumerate(self.nodes):
+            op = v._node_op
+            if i >= n_walked:
+                if is_read(v):
+                    add((id(op), v._label))
+                else:
+                    add(repr(v.data))  # a literal of the program (repr: -0.0 and nan are told apart)
+                continue
+            arity = op.arity
+            p = None if arity in (0, 2) or is_function(v) else v._b
+            if p is not None and not isinstance(p, (float, int, tuple)):
+                return None
+            try:
+                label = v._label
+            except AttributeError:
+                label = None
+            add((id(op), label, p))
+        return (tuple(parts), tuple(map(tuple, self.inputs)), tuple(self.entry_node), tuple(aux))
 
     def op_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
