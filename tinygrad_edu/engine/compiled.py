@@ -112,9 +112,11 @@ from __future__ import annotations
 
 import builtins
 import copy
+import gc
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from tinygrad_edu.engine.autograd import grad, topological_order
@@ -134,7 +136,8 @@ MAX_GENERATED_COST = 4_000_000
 
 # Generated code by the graph's signature (ops, how they connect, constants, labels, params), so that
 # compiling the same graph again - a notebook cell run twice - skips writing and compiling the program.
-CACHE_SIZE = 4
+CACHE_SIZE = 4  # programs kept
+CACHE_MAX_OPS = 500_000  # larger ones are not kept (their code takes tens of MB)
 _CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str]] = OrderedDict()
 
 
@@ -316,6 +319,62 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
 
 
+def _program(graph: Graph, plist: list[Value], aux_at: list[int],
+             aux_values: list[float]) -> tuple[Callable[..., Any], str, bool, dict[str, Any] | None, Any]:
+    """The generated program of ``graph`` (from the cache when the same graph was compiled before), or
+    the replay loop when it would be too large; with its source, and its namespace and code object."""
+    writer = Writer(graph, plist, aux_at)
+    namespace: dict[str, Any] | None = None
+    code = None
+    too_large = writer.cost() > MAX_GENERATED_COST
+    key = None if too_large else graph.cache_key(aux_at)
+    cached = _CACHE.get(key) if key is not None else None
+    if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
+        _CACHE.move_to_end(key)
+        code, globals_, leaves, source = cached
+        namespace = dict(globals_)
+        namespace["LEAVES"] = tuple(graph.nodes[i] for i in leaves)
+        namespace["PARAMS"] = tuple(plist)
+        namespace["AUX"] = aux_values
+        exec(code, namespace)
+        program: Callable[..., Any] = namespace["step"]
+        generated = True
+    elif too_large:
+        program = Replay(graph, aux_at, aux_values)
+        source = (f"# {graph.n_ops} ops: a program of over MAX_GENERATED_COST = {MAX_GENERATED_COST} "
+                  "names, so no code was generated;\n# the recorded tape is run by a loop over the "
+                  "registry's forward and vjp.\n")
+        generated = False
+    else:
+        source = writer.write()
+        namespace = writer.globals
+        namespace["LEAVES"] = tuple(graph.nodes[i] for i in writer.leaves)
+        namespace["PARAMS"] = tuple(plist)
+        namespace["AUX"] = aux_values
+        code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
+        if key is not None and graph.n_ops <= CACHE_MAX_OPS:
+            kept = {k: v for k, v in namespace.items() if k not in ("LEAVES", "PARAMS", "AUX")}
+            _CACHE[key] = (code, kept, list(writer.leaves), source)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        exec(code, namespace)
+        program = namespace["step"]
+        generated = True
+    return program, source, generated, namespace, code
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (what compiling makes is freed by reference counting)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = False) -> CompiledStep:  # noqa: A001
     """Record the graph of ``fn()`` once and write its forward and backward as one Python function.
 
@@ -359,45 +418,11 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
     if out._node_op is CONSTANT:
         raise ValueError("compile(): fn() returned a Value that does not require grad - it depends on no "
                          "parameter or input that requires grad, so there is nothing to differentiate")
-    graph = Graph(out, plist)
-    aux_at = graph.aux_nodes(aux)
-    aux_values: list[float] = [0.0] * len(aux_at)
-    writer = Writer(graph, plist, aux_at)
-    namespace: dict[str, Any] | None = None
-    code = None
-    too_large = writer.cost() > MAX_GENERATED_COST
-    key = None if too_large else graph.cache_key(aux_at)
-    cached = _CACHE.get(key) if key is not None else None
-    if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
-        _CACHE.move_to_end(key)
-        code, globals_, leaves, source = cached
-        namespace = dict(globals_)
-        namespace["LEAVES"] = tuple(graph.nodes[i] for i in leaves)
-        namespace["PARAMS"] = tuple(plist)
-        namespace["AUX"] = aux_values
-        exec(code, namespace)
-        program: Callable[..., Any] = namespace["step"]
-        generated = True
-    elif too_large:
-        program = Replay(graph, aux_at, aux_values)
-        source = (f"# {graph.n_ops} ops: a program of over MAX_GENERATED_COST = {MAX_GENERATED_COST} "
-                  "names, so no code was generated;\n# the recorded tape is run by a loop over the "
-                  "registry's forward and vjp.\n")
-        generated = False
-    else:
-        source = writer.write()
-        namespace = writer.globals
-        namespace["LEAVES"] = tuple(graph.nodes[i] for i in writer.leaves)
-        namespace["PARAMS"] = tuple(plist)
-        namespace["AUX"] = aux_values
-        code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
-        if key is not None:
-            _CACHE[key] = (code, dict(writer.globals), list(writer.leaves), source)
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        exec(code, namespace)
-        program = namespace["step"]
-        generated = True
+    with _gc_paused():  # the program's pieces are many small objects; the collector would walk the graph
+        graph = Graph(out, plist)
+        aux_at = graph.aux_nodes(aux)
+        aux_values: list[float] = [0.0] * len(aux_at)
+        program, source, generated, namespace, code = _program(graph, plist, aux_at, aux_values)
     step = CompiledStep(fn, plist, graph, program, source, generated, aux_values if has_aux else None,
                         namespace)
     step._code = code

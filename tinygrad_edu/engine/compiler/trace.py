@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -115,18 +116,11 @@ class Graph:
             p = None if arity in (0, 2) or is_function(v) else v._b
             if p is not None and not isinstance(p, (float, int, tuple)):
                 return None
-            try:
-                label = v._label
-            except AttributeError:
-                label = None
-            add((id(op), label, p))
+            add((id(op), getattr(v, "_label", None), p))
         return (tuple(parts), tuple(map(tuple, self.inputs)), tuple(self.entry_node), tuple(aux))
 
     def op_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for v in self.nodes[: self.n_walked]:
-            if v._node_op.arity != 0:
-                counts[v._node_op.name] = counts.get(v._node_op.name, 0) + 1
+        counts = Counter(v._node_op.name for v in self.nodes[: self.n_walked] if v._node_op.arity != 0)
         return dict(sorted(counts.items()))
 
     def signature(self) -> list[str]:
@@ -144,10 +138,7 @@ def param_of(v: Value) -> Any:
 
 def labelled(v: Value) -> bool:
     """True when the user gave the node a label: it keeps a line of its own, under that name."""
-    try:
-        return bool(v._label)
-    except AttributeError:
-        return False
+    return bool(getattr(v, "_label", ""))  # unset until a label is given
 
 
 def is_read(v: Value) -> bool:
