@@ -20,6 +20,7 @@ from tinygrad_edu.ops.registry import Op
 
 MAX_DEPTH = 40  # ops nested in one expression at most (Python's compiler recurses on nesting)
 COMMENTED_OPS = 2_000  # graphs up to this size get each line's formula as a comment
+MAX_RENAMED = 60  # small programs list which label each generated leaf name stands for
 WIDE = 32  # an n-ary node with this many inputs, all leaves read nowhere else, reads them as one slice
 
 
@@ -257,6 +258,11 @@ class Writer:
             lines.append("    # the leaves: the current .data of every parameter and input")
             targets = self._unpack([base[i] for i in leaves])
             lines.append(f"    {targets} = [leaf.data for leaf in LEAVES]")
+            renamed = [(base[i], nodes[i].label) for i in leaves if nodes[i].label not in ("", base[i])]
+            if renamed and not self.terse and len(renamed) <= MAX_RENAMED:  # which label each name stands for
+                for k in range(0, len(renamed), 3):
+                    row = ", ".join(f"{n} = {label_comment(lab, 30)}" for n, lab in renamed[k:k + 3])
+                    lines.append("    #   " + row)
         lines.append("    # forward")
         ctx_names: dict[int, str] = {}
         root = g.root
