@@ -25,6 +25,7 @@ only checks the script works (used by the tests).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import random
@@ -70,6 +71,33 @@ def eager_step(model: Any, loss: Any) -> float:
     model.zero_grad()
     out.backward()
     return float(out.data)
+
+
+def phases(loss: Any, params: list[Any]) -> dict[str, float]:
+    """Where a compile's time goes: fn() once, the trace, writing the program, Python's compile()."""
+    import builtins
+    import io
+    import tokenize
+
+    from tinygrad_edu.engine.compiler.codegen import Writer
+    from tinygrad_edu.engine.compiler.trace import Graph
+
+    t0 = time.process_time()
+    out = loss()
+    t1 = time.process_time()
+    gc.disable()  # as tg.compile does
+    graph = Graph(out, params)
+    graph.cache_key([])
+    t2 = time.process_time()
+    source = Writer(graph, params, []).write()
+    t3 = time.process_time()
+    builtins.compile(source, "<bench>", "exec")
+    t4 = time.process_time()
+    gc.enable()
+    tokens = sum(1 for _ in tokenize.generate_tokens(io.StringIO(source).readline))
+    return {"fn() once": t1 - t0, "trace and cache key": t2 - t1, "writing the program": t3 - t2,
+            "Python's compile()": t4 - t3, "MB": len(source.encode()) / 1e6,
+            "tokens per op": tokens / graph.n_ops}
 
 
 def cold_compile(loss: Any, params: list[Any]) -> Any:
@@ -141,6 +169,8 @@ def main() -> None:
             micro_model, micro_loss = workload(MicroValue, hidden, points)
             micro_step, _ = median_time(lambda: eager_step(micro_model, micro_loss), 1)
 
+    parts = phases(loss, params)
+    size, per_op_tokens = parts.pop("MB"), parts.pop("tokens per op")
     print()
     print("| graph | ops | eager step | compile | compile per op (per input) |")
     print("| --- | --- | --- | --- | --- |")
@@ -159,6 +189,10 @@ def main() -> None:
         print(f"micrograd step / compiled step:            {micro_step / t_step:.0f}   (goal >= 400)")
     print(f"compiled loss and gradients bit-identical to eager: {same}")
     print(f"compiling the same graph again (cached code): {t_warm:.3f} s, {t_warm / t_eager:.2f} eager steps")
+    total = sum(parts.values())
+    print(f"one compile of the demo, by phase ({size:.1f} MB of source, {per_op_tokens:.1f} tokens per op): "
+          + ", ".join(f"{name} {t:.3f} s ({t / total:.0%}, {t / t_eager:.1f} eager steps)"
+                      for name, t in parts.items()))
 
 
 if __name__ == "__main__":
