@@ -114,6 +114,7 @@ import builtins
 import copy
 import gc
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -141,9 +142,13 @@ CACHE_MAX_OPS = 500_000  # larger ones are not kept (their code takes tens of MB
 _CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str]] = OrderedDict()
 
 
+_CACHE_LOCK = threading.Lock()
+
+
 def clear_cache() -> None:
     """Forget the generated code kept for graphs compiled before (the next compile writes it afresh)."""
-    _CACHE.clear()
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 class CompileMismatchError(TinygradEduError):
@@ -328,9 +333,11 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
     code = None
     too_large = writer.cost() > MAX_GENERATED_COST
     key = None if too_large else graph.cache_key(aux_at)
-    cached = _CACHE.get(key) if key is not None else None
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key) if key is not None else None
+        if cached is not None:
+            _CACHE.move_to_end(key)
     if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
-        _CACHE.move_to_end(key)
         code, globals_, leaves, source = cached
         namespace = dict(globals_)
         namespace["LEAVES"] = tuple(graph.nodes[i] for i in leaves)
@@ -354,9 +361,10 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
         code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
         if key is not None and graph.n_ops <= CACHE_MAX_OPS:
             kept = {k: v for k, v in namespace.items() if k not in ("LEAVES", "PARAMS", "AUX")}
-            _CACHE[key] = (code, kept, list(writer.leaves), source)
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
+            with _CACHE_LOCK:
+                _CACHE[key] = (code, kept, list(writer.leaves), source)
+                while len(_CACHE) > CACHE_SIZE:
+                    _CACHE.popitem(last=False)
         exec(code, namespace)
         program = namespace["step"]
         generated = True
