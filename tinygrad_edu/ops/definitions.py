@@ -216,7 +216,7 @@ def _max_shift_forward(*xs: float) -> float:
 # functions does not depend on m (it cancels exactly), so its derivative is stated as 0.  As a node
 # of the graph (not a number frozen when the graph was recorded), a compiled program computes it
 # again at run time from the current inputs.
-MAX_SHIFT = register(from_template("max_shift", "max", -1, _max_shift_forward,
+MAX_SHIFT = register(from_template("max_shift", "max_shift", -1, _max_shift_forward,
                                    Template(("0.0",), blocks=("x",)), "m = max xᵢ, a shift that cancels",
                                    "∂m/∂xᵢ = 0 (the result does not depend on m)", "max_shift",
                                    Domain((W,), nary=4), extra={"stop_gradient": True}))
