@@ -272,7 +272,8 @@ def _graph_command(sub: Any) -> None:
     p.add_argument("--explain", action="store_true", help="print the chain rule path by path")
     p.add_argument("--html", metavar="FILE", help="write a step-through page of the backward pass")
     p.add_argument("--code", action="store_true",
-                   help="print the program tg.compile writes for it: forward and backward, one line per op")
+                   help="print the program tg.compile writes for it: forward, then backward; every "
+                        "gradient d_v belongs to a value v that the forward pass names")
     p.add_argument("--label", default=None,
                    help="name of the expression's result (default: y, or f, out, ... if y is a variable)")
     p.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: LR)")

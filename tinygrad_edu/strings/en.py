@@ -262,7 +262,9 @@ TABLE: dict[str, str] = {
     "code.page_title": "Backprop written out: the programs tg.compile generates",
     "code.intro":
         "tg.compile(fn, params) runs fn once, records its graph and writes forward and backward"
-        " out as one straight-line Python function (step.source). Names come from the labels;"
+        " out as one straight-line Python function (step.source). A label that is a plain"
+        " identifier names its value; any other label stays in a comment beside a generated"
+        " name (p0, t5);"
         " d_v is d(loss)/dv; each comment is the op's formula or local derivative from the"
         " ops registry. The graph on the right is the same computation, drawn after backward().",
     "code.neuron": "The notes' neuron: L = BCE(σ(w·x + b), 1)",

@@ -242,7 +242,8 @@ TABLE: dict[str, str] = {
     "code.page_title": "写出来的反向传播：tg.compile 生成的程序",
     "code.intro":
         "tg.compile(fn, params) 先运行一次 fn，记录它的计算图，再把前向和反向写成一个没有"
-        "分支的 Python 函数（step.source）。变量名来自标签；d_v 表示 d(loss)/dv；每条注释"
+        "分支的 Python 函数（step.source）。标签若是普通标识符就作变量名，其他标签写在"
+        "生成的变量名（p0、t5）旁的注释里；d_v 表示 d(loss)/dv；每条注释"
         "是运算注册表里该运算的公式或局部导数。右边的图是同一个计算，在 backward() 之后画"
         "出。",
     "code.neuron": "笔记里的神经元：L = BCE(σ(w·x + b), 1)",
