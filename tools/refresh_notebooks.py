@@ -1,0 +1,167 @@
+"""Run every notebook in a fresh kernel and store its outputs, so the hosting page shows them.
+
+    python3 tools/refresh_notebooks.py                # all notebooks, English and Chinese
+    python3 tools/refresh_notebooks.py notebooks/zh/01_activations.ipynb   # only these
+    python3 tools/refresh_notebooks.py --check        # change nothing; exit 1 if a stored output is stale
+
+Each notebook runs top to bottom with nbclient in a new ``python3`` kernel that
+imports this checkout's ``tinygrad_edu`` (the checkout is put first on the
+kernel's ``PYTHONPATH``), with no ``MPLBACKEND`` (as a learner's kernel has
+none), in a temporary folder (so the files a notebook writes do not land in
+the checkout).  The outputs are then written into the ``.ipynb`` file with no
+timing metadata and a machine-independent ``language_info``, so re-running on
+an unchanged notebook changes nothing.
+
+``tests/test_notebooks.py`` imports this file: it executes each notebook once
+with :func:`execute` and compares :func:`text_outputs` of the stored and the
+new outputs (text exactly; pictures by number and kind), so what is stored
+cannot go stale.  It needs the ``notebook`` and ``viz`` extras.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+#: The Chinese twins: one per English notebook, same file name.
+ZH_DIR = NOTEBOOKS_DIR / "zh"
+#: Seconds one cell may take (the slowest cell trains a small MLP in a few seconds).
+CELL_TIMEOUT = 180
+#: MIME types of pictures: compared by kind only (their bytes depend on the versions of matplotlib/Graphviz).
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
+#: ``language_info`` stored in every notebook, whatever Python ran it.
+LANGUAGE_INFO = {"name": "python"}
+
+#: Python's default repr, ``<module.Class object at 0x7f...>``: its address changes from run to run.
+_DEFAULT_REPR = re.compile(r"^<[\w.]+( object)? at 0x[0-9a-fA-F]+>$")
+_LANG_ARG = re.compile(r"""(,\s*lang\s*=\s*(["'])(?:zh|en)\2)|(\blang\s*=\s*(["'])(?:zh|en)\4\s*,\s*)|"""
+                       r"""(\blang\s*=\s*(["'])(?:zh|en)\6)""")
+
+
+def notebooks() -> list[Path]:
+    """Every notebook: the English ones in ``notebooks/``, then their Chinese twins in ``notebooks/zh/``."""
+    return sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(ZH_DIR.glob("*.ipynb"))
+
+
+def without_lang(code: str) -> str:
+    """``code`` with every ``lang="zh"`` / ``lang="en"`` argument taken out (how twins may differ).
+
+    >>> without_lang('plots.plot_bce_eps(lang="zh")')
+    'plots.plot_bce_eps()'
+    >>> without_lang("plots.plot_training(history, lang='zh', title=t)")
+    'plots.plot_training(history, title=t)'
+    """
+    return _LANG_ARG.sub("", code)
+
+
+def source(cell: Any) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def kernel_env() -> dict[str, str]:
+    """The kernel's environment: this checkout first on ``PYTHONPATH``, no ``MPLBACKEND``."""
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def execute(path: Path, cwd: Path) -> tuple[Any, float]:
+    """Run the notebook at ``path`` in a fresh kernel working in ``cwd``; returns (notebook, seconds).
+
+    Raises nbclient's ``CellExecutionError`` on the first cell that fails.
+    """
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
+                                     resources={"metadata": {"path": str(cwd)}})
+    start = time.perf_counter()
+    client.execute(env=kernel_env())
+    seconds = time.perf_counter() - start
+    nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if any(mime in data for mime in IMAGE_TYPES) and _DEFAULT_REPR.match(data.get("text/plain", "")):
+                del data["text/plain"]  # '<graphviz.graphs.Digraph at 0x7f...>': a memory address, beside the picture
+    return nb, seconds
+
+
+def text_outputs(cell: Any) -> list[tuple[str, ...]]:
+    """What must stay the same in a code cell's outputs: each output's type, its text, its pictures' kinds."""
+    shown: list[tuple[str, ...]] = []
+    for out in cell.get("outputs", []):
+        kind = out["output_type"]
+        if kind == "stream":
+            shown.append((kind, out["name"], out["text"]))
+        elif kind == "error":
+            shown.append((kind, out["ename"], out["evalue"]))
+        else:
+            data = out.get("data", {})
+            texts = tuple(f"{mime}: {data[mime]}" for mime in sorted(data) if mime not in IMAGE_TYPES)
+            images = tuple(mime for mime in sorted(data) if mime in IMAGE_TYPES)
+            shown.append((kind, *images, *texts))
+    return shown
+
+
+def differences(stored: Any, fresh: Any) -> list[str]:
+    """One line per code cell whose stored outputs differ from a fresh run's (empty when current)."""
+    found = []
+    old_cells = [c for c in stored.cells if c.cell_type == "code"]
+    new_cells = [c for c in fresh.cells if c.cell_type == "code"]
+    for i, (old, new) in enumerate(zip(old_cells, new_cells), start=1):
+        a, b = text_outputs(old), text_outputs(new)
+        if a != b:
+            found.append(f"code cell {i} ({source(old).splitlines()[0] if source(old) else ''!r}):\n"
+                         f"    stored: {a!r:.600}\n    now:    {b!r:.600}")
+    return found
+
+
+def refresh(path: Path, check: bool = False) -> tuple[float, list[str]]:
+    """Execute ``path``; unless ``check``, write the outputs into it.  Returns (seconds, differences)."""
+    import nbformat
+
+    stored = nbformat.read(str(path), as_version=4)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh, seconds = execute(path, Path(tmp))
+    diff = differences(stored, fresh)
+    if not check:
+        text = nbformat.writes(fresh) + "\n"
+        if text != path.read_text(encoding="utf-8"):
+            path.write_text(text, encoding="utf-8")
+    return seconds, diff
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("paths", nargs="*", type=Path, help="notebooks to run (default: all, English and Chinese)")
+    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 when a stored output is stale")
+    args = ap.parse_args(argv)
+    paths = [p.resolve() for p in args.paths] or notebooks()
+    stale = 0
+    for path in paths:
+        seconds, diff = refresh(path, check=args.check)
+        name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        state = ("stale" if diff else "current") if args.check else ("updated" if diff else "unchanged")
+        print(f"{name}: {seconds:.1f} s, {state}")
+        for line in diff if args.check else []:
+            print("  " + line)
+        stale += bool(diff)
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
