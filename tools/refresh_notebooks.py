@@ -96,7 +96,7 @@ def execute(path: Path, cwd: Path) -> tuple[Any, float]:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if any(mime in data for mime in IMAGE_TYPES) and _DEFAULT_REPR.match(data.get("text/plain", "")):
-                del data["text/plain"]  # '<graphviz.graphs.Digraph at 0x7f...>': a memory address, beside the picture
+                del data["text/plain"]  # '<graphviz.graphs.Digraph at 0x7f...>' beside the picture
     return nb, seconds
 
 
@@ -147,15 +147,18 @@ def refresh(path: Path, check: bool = False) -> tuple[float, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("paths", nargs="*", type=Path, help="notebooks to run (default: all, English and Chinese)")
-    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 when a stored output is stale")
+    ap.add_argument("paths", nargs="*", type=Path, help="notebooks to run (default: all, both languages)")
+    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if an output is stale")
     args = ap.parse_args(argv)
     paths = [p.resolve() for p in args.paths] or notebooks()
     stale = 0
     for path in paths:
         seconds, diff = refresh(path, check=args.check)
         name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        state = ("stale" if diff else "current") if args.check else ("updated" if diff else "unchanged")
+        if args.check:
+            state = "stale" if diff else "current"
+        else:
+            state = "text outputs changed" if diff else "text outputs as before"
         print(f"{name}: {seconds:.1f} s, {state}")
         for line in diff if args.check else []:
             print("  " + line)
