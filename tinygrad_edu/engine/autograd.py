@@ -202,6 +202,19 @@ def _local(node: Value, g: Any) -> tuple[tuple[Value, ...], tuple[Any, ...]]:
     return ins, local
 
 
+def local_step(node: Value) -> None:
+    """One node's chain-rule step (``Value._backward``): its ``.grad`` times the local
+    derivative, added into the ``.grad`` of each input that requires grad."""
+    with PASS_LOCK:
+        g = node.grad
+        ins, local = _local(node, g)
+        if MODE.anomaly:
+            _check_backward(node, g, ins, local)
+        for x, gx in zip(ins, local):
+            if x._node_op is not CONSTANT:
+                x.grad += gx
+
+
 def _check_backward(node: Value, g: float, ins: tuple[Value, ...], local: tuple[float, ...]) -> None:
     """Inside detect_anomaly: raise at the first gradient that is NaN or ±inf."""
     for i, (x, gx) in enumerate(zip(ins, local)):

@@ -200,6 +200,61 @@ class Value:
         arity = self._node_op.arity
         return None if arity in (0, 2) else self._b
 
+    # ------------------------------------------------------------ the micrograd lecture's names
+    # Computed on demand from the slots above (no slot of their own), so that the
+    # lecture's cells - build_topo, trace, draw_dot, stepping backprop by hand -
+    # run as typed.
+    @property
+    def _prev(self) -> set[Value]:
+        """The set of Values this one was computed from (the lecture's name; ``inputs`` keeps order).
+
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> (a * b)._prev == {a, b}, Value(1.0)._prev
+        (True, set())
+        """
+        return set(self.inputs)
+
+    @property
+    def _op(self) -> str:
+        """The op as the lecture's ``draw_dot`` writes it: '+', '*', 'tanh', '**2', ...; '' for a leaf.
+
+        Ops that micrograd lacks are spelled by their name (``op``).
+
+        >>> x = Value(3.0)
+        >>> (x + 1)._op, (x * x)._op, (x ** 2)._op, x.relu()._op, x.sigmoid()._op, x._op
+        ('+', '*', '**2', 'ReLU', 'sigmoid', '')
+        """
+        op = self._node_op
+        if op.arity == 0:
+            return ""
+        return op.lecture_text(self._b if op.arity == 1 else None)
+
+    def _backward(self) -> None:
+        """This node's own chain-rule step: add ``self.grad`` × ∂self/∂input into each input's ``.grad``.
+
+        Nothing more: no other node is visited (``backward()`` runs this step for
+        every node, outputs first).  A leaf's step does nothing, and inputs that
+        require no grad (constants) are left alone.  The lecture steps backprop
+        by hand with it:
+
+        >>> x, w = Value(2.0), Value(-0.25)
+        >>> n = x * w                 # -0.5
+        >>> o = n.tanh()
+        >>> o.grad = 1.0
+        >>> o._backward()            # n.grad = 1 - tanh(n)²
+        >>> round(n.grad, 6), x.grad  # x has not been reached yet
+        (0.786448, 0.0)
+        >>> n._backward()             # x.grad = n.grad · w, w.grad = n.grad · x
+        >>> round(x.grad, 6), round(w.grad, 6)
+        (-0.196612, 1.572895)
+        """
+        op = self._node_op
+        if op.arity == 0:
+            return
+        from tinygrad_edu.engine.autograd import local_step
+
+        local_step(self)
+
     def detach(self) -> Value:
         """A new leaf with the same data (and label) that requires no grad."""
         return Value(self.data, self.label, requires_grad=False)

@@ -148,23 +148,23 @@ def _dot_forward(*wx: float) -> float:
 # registry.Template): the engine's vjp rule is made from it, and tg.compile pastes
 # the same text into the program it writes.
 ADD = register(from_template("add", "+", 2, operator.add, Template(("{g}", "{g}"), "{a} + {b}"),
-                  "f(a, b) = a + b", "∂f/∂a = 1, ∂f/∂b = 1", "__add__", Domain((W, W))))
+                  "f(a, b) = a + b", "∂f/∂a = 1, ∂f/∂b = 1", "__add__", Domain((W, W)), short="+"))
 SUB = register(from_template("sub", "−", 2, operator.sub, Template(("{g}", "-{g}"), "{a} - {b}"),
-                  "f(a, b) = a − b", "∂f/∂a = 1, ∂f/∂b = −1", "__sub__", Domain((W, W))))
+                  "f(a, b) = a − b", "∂f/∂a = 1, ∂f/∂b = −1", "__sub__", Domain((W, W)), short="-"))
 MUL = register(from_template("mul", "×", 2, operator.mul, Template(("{g} * {b}", "{g} * {a}"), "{a} * {b}"),
-                  "f(a, b) = a · b", "∂f/∂a = b, ∂f/∂b = a", "__mul__", Domain((W, W))))
+                  "f(a, b) = a · b", "∂f/∂a = b, ∂f/∂b = a", "__mul__", Domain((W, W)), short="*"))
 DIV = register(Op("div", "÷", 2, _div_forward, lambda g, out, a, b: (s.div(g, b), s.div(-g * out, b)),
                   "f(a, b) = a / b", "∂f/∂a = 1/b, ∂f/∂b = −a/b²", "__truediv__",
-                  Domain((W, (0.5, 10.0)), poles=(0.0,))))
+                  Domain((W, (0.5, 10.0)), poles=(0.0,)), short="/"))
 NEG = register(from_template("neg", "−", 1, operator.neg, Template(("-{g}",), "-{x}"),
                   "f(x) = −x", "f'(x) = −1", "__neg__", Domain((W,))))
 POW = register(Op("pow", "**", 1, _pow_forward, _pow_vjp,
                   "f(x) = xᵖ (p a number)", "f'(x) = p·xᵖ⁻¹", "__pow__",
                   Domain(((0.2, 5.0),), poles=(0.0,), params=(2.0, 3.0, 0.5, -1.0, -2.5, 0.0, 1.0)),
-                  param="p"))
+                  param="p", short="**{p}"))
 POW_VALUE = register(Op("pow_value", "**", 2, _pow_forward, _pow_value_vjp,
                         "f(a, b) = aᵇ (b a Value)", "∂f/∂a = b·aᵇ⁻¹, ∂f/∂b = aᵇ·ln a", "__pow__",
-                        Domain(((0.2, 5.0), (-3.0, 3.0)), poles=(0.0,))))
+                        Domain(((0.2, 5.0), (-3.0, 3.0)), poles=(0.0,)), short="**"))
 EXP = register(Op("exp", "exp", 1, _exp_forward, lambda g, out, x: (g * out,),
                   "f(x) = eˣ", "f'(x) = eˣ", "exp", Domain(((-10.0, 5.0),))))
 LOG = register(Op("log", "log", 1, _log_forward, lambda g, out, x: (s.div(g, x),),
@@ -182,7 +182,7 @@ SIGMOID = register(from_template("sigmoid", "σ", 1, sigmoid_forward,
 RELU = register(from_template("relu", "ReLU", 1, _relu_forward,
                               Template(("{g} * ({x.data} > 0.0)",), "0.0 if {x} <= 0.0 else {x}"),
                    "f(x) = max(0, x)", "f'(x) = 1 if x > 0 else 0", "relu", Domain((W,), kinks=(0.0,)),
-                   kink_note="relu'(0) = 0"))
+                   kink_note="relu'(0) = 0", short="ReLU"))
 LEAKY_RELU = register(Op("leaky_relu", "LReLU", 1, _leaky_forward,
                          lambda g, out, x, a: (g * (1.0 if s.data(x) > 0.0 else a),),
                          "f(x) = x if x > 0 else a·x", "f'(x) = 1 if x > 0 else a", "leaky_relu",

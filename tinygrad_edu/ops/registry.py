@@ -10,7 +10,10 @@ An :class:`Op` says everything there is to know about one primitive:
   with floats for a normal backward pass, and with Values when
   ``create_graph=True`` - so the same formula also gives second derivatives;
 * ``formula`` / ``derivative`` - the math as text, for docs and pictures;
-* ``domain``   - where property tests may sample it (kinks and poles declared).
+* ``domain``   - where property tests may sample it (kinks and poles declared);
+* ``short``    - the op as micrograd's lecture writes it in ``Value._op`` and
+  ``draw_dot`` ('+', '*', 'ReLU', '**{p}' with the exponent put in), or "" for
+  the op's name.
 
 The engine, the graph renderer (edge labels), the generated docs table and the
 property tests all read this registry; nothing else states a derivative.
@@ -132,6 +135,21 @@ class Op:
     kink_note: str = ""  # the convention used at a kink, if any
     extra: dict[str, Any] = field(default_factory=dict)
     template: Template | None = None  # the math as expression text, when the vjp was built from it
+    short: str = ""  # micrograd's spelling ('+', '*', '**{p}', 'ReLU'); "" means the name
+
+    def lecture_text(self, param: Any = None) -> str:
+        """The op as the micrograd lecture spells it (``Value._op``), its parameter put in.
+
+        >>> from tinygrad_edu.ops import get
+        >>> get("mul").lecture_text(), get("pow").lecture_text(2.0), get("pow").lecture_text(-0.5)
+        ('*', '**2', '**-0.5')
+        >>> get("sigmoid").lecture_text()
+        'sigmoid'
+        """
+        text = self.short or self.name
+        if "{p}" in text:
+            text = text.replace("{p}", exponent_text(param))
+        return text
 
     def local_grads(self, out: float, inputs: tuple[float, ...], param: Any = None) -> tuple[float, ...]:
         """d(out)/d(input) for each input, at a point: the vjp with ``g = 1``."""
@@ -144,6 +162,17 @@ class Op:
         if self.param:
             return self.forward(*inputs, param)
         return self.forward(*inputs)
+
+
+def exponent_text(p: Any) -> str:
+    """A number as micrograd's ``f'**{other}'`` shows the exponent typed: 2 for 2.0, 0.5, -1.
+
+    >>> exponent_text(2.0), exponent_text(-1.0), exponent_text(0.5), exponent_text(1e-9)
+    ('2', '-1', '0.5', '1e-09')
+    """
+    if isinstance(p, float) and p.is_integer() and abs(p) < 1e16:
+        return str(int(p))
+    return repr(p)
 
 
 def from_template(name: str, symbol: str, arity: int, forward: Callable[..., float], template: Template,

@@ -4,7 +4,8 @@
   the local derivative where each edge enters its op (DOT source with the
   standard library only; svg/png/pdf need Graphviz's ``dot`` program);
   :func:`draw_graph` - the same as a ``graphviz.Digraph`` (needs the
-  ``graphviz`` Python package);
+  ``graphviz`` Python package); :func:`draw_dot` - the micrograd lecture's name
+  and keywords for it (``format=``, ``rankdir=``);
 * :func:`explain` - the chain rule as text, path by path (standard library only); the
   :class:`Explanation` it returns is a ``str`` that a notebook shows as LaTeX math;
 * :func:`render_backward_html` - one offline HTML page stepping through the
@@ -20,11 +21,11 @@ from tinygrad_edu.viz.dot import DotTimeoutError
 from tinygrad_edu.viz.errors import GraphTooLargeError, GraphvizNotFoundError
 from tinygrad_edu.viz.explain import Explanation, explain
 from tinygrad_edu.viz.files import OutputPathError
-from tinygrad_edu.viz.graph import draw_graph, graph_source, render_graph
+from tinygrad_edu.viz.graph import draw_dot, draw_graph, graph_source, render_graph
 from tinygrad_edu.viz.html import BackwardSteps, backward_steps, render_backward_html
 
 __all__ = [
     "BackwardSteps", "DotTimeoutError", "Explanation", "GraphTooLargeError", "GraphvizNotFoundError",
-    "OutputPathError", "backward_steps", "draw_graph", "explain", "graph_source", "render_backward_html",
-    "render_graph",
+    "OutputPathError", "backward_steps", "draw_dot", "draw_graph", "explain", "graph_source",
+    "render_backward_html", "render_graph",
 ]

@@ -54,8 +54,8 @@ from tinygrad_edu.viz.walk import local_derivatives, walk
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["FORMATS", "RANKDIRS", "MAX_EDGE_SPAN", "build_source", "draw_graph", "graph_source", "grad_shade",
-           "render_graph", "run_dot", "write_atomic"]
+__all__ = ["FORMATS", "RANKDIRS", "MAX_EDGE_SPAN", "build_source", "draw_dot", "draw_graph", "graph_source",
+           "grad_shade", "render_graph", "run_dot", "write_atomic"]
 
 #: Output formats by file suffix (None: the DOT source itself).
 FORMATS: dict[str, str | None] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": None, ".gv": None}
@@ -474,10 +474,19 @@ def graph_source(
                         notes=notes, edge_digits=digits)
 
 
-def digraph_of(source: str) -> graphviz.Digraph:
-    """A ``graphviz.Digraph`` whose ``.source`` is exactly ``source`` (as written by :func:`build_source`)."""
+def digraph_of(source: str, format: str | None = None) -> graphviz.Digraph:  # noqa: A002
+    """A ``graphviz.Digraph`` whose ``.source`` is exactly ``source`` (as written by :func:`build_source`).
+
+    ``format`` (``"svg"``, ``"png"``, ...) is the one its ``render()`` and ``pipe()`` write.
+    """
     gv = import_graphviz()
-    g = gv.Digraph(name="graph")
+    if format is None:
+        g = gv.Digraph(name="graph")
+    else:
+        if not isinstance(format, str) or format.lower() not in gv.FORMATS:
+            raise ValueError(f"format must be one of Graphviz's output formats such as 'svg', 'png' or "
+                             f"'pdf', got {format!r}")
+        g = gv.Digraph(name="graph", format=format.lower())
     g.body.extend(line + "\n" for line in source.splitlines()[1:-1])
     return g
 
@@ -517,6 +526,19 @@ def draw_graph(
     source = graph_source(root, rankdir=rankdir, show_local_grads=show_local_grads,
                           color_by_grad=color_by_grad, max_nodes=max_nodes, module=module, digits=digits)
     return digraph_of(source)
+
+
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR",  # noqa: A002
+             **opts: Any) -> graphviz.Digraph:
+    """The micrograd lecture's ``draw_dot(root, format='svg', rankdir='LR')``, drawn by :func:`draw_graph`.
+
+    Returns the ``graphviz.Digraph``; ``format`` is the one its ``render()``,
+    ``pipe()`` and ``view()`` write.  Other keywords are those of
+    :func:`draw_graph` (``lang="zh"``, ``show_local_grads`` ...): the picture is
+    draw_graph's, so each op also shows its local derivatives.
+    """
+    source = graph_source(root, rankdir=rankdir, **opts)
+    return digraph_of(source, format)
 
 
 def render_graph(root: Value, path: str | os.PathLike[str], *, timeout: float | None = None,
