@@ -105,6 +105,15 @@ def test_without_lang_takes_out_only_the_lang_argument():
     assert tool.without_lang('g(slang="zh")') == 'g(slang="zh")'
 
 
+def test_stdout_in_pieces_compares_equal_to_stdout_in_one_piece():
+    one = {"outputs": [{"output_type": "stream", "name": "stdout", "text": "db/da = 2.0\n"}]}
+    pieces = {"outputs": [{"output_type": "stream", "name": "stdout", "text": "db/da = 2.0"},
+                          {"output_type": "stream", "name": "stdout", "text": "\n"}]}
+    other = {"outputs": [{"output_type": "stream", "name": "stdout", "text": "db/da = 1.0\n"}]}
+    assert tool.text_outputs(pieces) == tool.text_outputs(one) != tool.text_outputs(other)
+    assert len(pieces["outputs"]) == 2  # the cell itself is left as it was
+
+
 @pytest.mark.parametrize("path", ENGLISH, ids=_ids)
 def test_the_chinese_twin_has_the_same_code_cells(path):
     en, zh = _load(path), _load(ZH_DIR / path.name)
@@ -180,6 +189,43 @@ def test_committed_with_outputs_from_one_run_top_to_bottom(path):
             for text in texts:
                 leak = LEAKS.search("".join(text))
                 assert not leak, f"{path.name} code cell {i} stores {leak.group(0)!r} (path, address, timing)"
+
+
+#: A number written with a decimal point or an exponent: 0.8808, −0.1850, 1.5e-05, 1e-8.
+PROSE_NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?:e[−-]?\d+)?|(?<![\w.])\d+e[−-]?\d+")
+
+
+def _rounds_to(written: str, numbers: set[float]) -> bool:
+    """Whether some number of ``numbers`` is ``written`` when rounded to the digits ``written`` shows."""
+    written = written.replace("−", "-").lstrip("-")
+    if "e" in written:
+        mantissa = written.split("e")[0]
+        digits = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        return any(f"{abs(x):.{digits}e}" == f"{float(written):.{digits}e}" for x in numbers)
+    digits = len(written.split(".")[1])
+    return any(f"{abs(x):.{digits}f}" == written for x in numbers)
+
+
+@pytest.mark.parametrize("path", ALL, ids=_ids)
+def test_every_number_in_the_prose_is_one_the_notebook_computes(path):
+    """A decimal in a text cell is, rounded, a number in the notebook's code or stored outputs.
+
+    Quotes of other programs' printouts (the notes' PyTorch output) are in backticks and not checked.
+    """
+    nb = _load(path)
+    shown = []
+    for cell in _code_cells(nb):
+        shown.append(_source(cell))
+        for out in cell.get("outputs", []):
+            shown.append("".join(out.get("text", "")))
+            data = out.get("data", {})
+            shown += ["".join(data[k]) for k in ("text/plain", "text/markdown") if k in data]
+    numbers = {abs(float(n.replace("−", "-"))) for n in PROSE_NUMBER.findall("\n".join(shown))}
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown":
+            prose = re.sub(r"```.*?```|`[^`]*`", "", _source(cell), flags=re.S)
+            wrong = [n for n in PROSE_NUMBER.findall(prose) if not _rounds_to(n, numbers)]
+            assert not wrong, f"{_ids(path)} text cell {i} states {wrong}, which no cell computes or prints"
 
 
 def _png_size(data: str) -> tuple[int, float]:

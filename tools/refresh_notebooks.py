@@ -93,6 +93,8 @@ def execute(path: Path, cwd: Path) -> tuple[Any, float]:
     nb.metadata["language_info"] = dict(LANGUAGE_INFO)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if any(mime in data for mime in IMAGE_TYPES) and _DEFAULT_REPR.match(data.get("text/plain", "")):
@@ -100,10 +102,27 @@ def execute(path: Path, cwd: Path) -> tuple[Any, float]:
     return nb, seconds
 
 
+def coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """``outputs`` with each run of stdout (or stderr) pieces joined into one output.
+
+    How a print reaches the notebook in pieces depends on timing ('2.0' and
+    '\\n' may come as one message or two); the text does not.
+    """
+    joined: list[Any] = []
+    for out in outputs:
+        last = joined[-1] if joined else None
+        if (out.get("output_type") == "stream" and last is not None and last.get("output_type") == "stream"
+                and last.get("name") == out.get("name")):
+            last["text"] = "".join(last["text"]) + "".join(out["text"])
+        else:
+            joined.append(out)
+    return joined
+
+
 def text_outputs(cell: Any) -> list[tuple[str, ...]]:
     """What must stay the same in a code cell's outputs: each output's type, its text, its pictures' kinds."""
     shown: list[tuple[str, ...]] = []
-    for out in cell.get("outputs", []):
+    for out in coalesce_streams([dict(o) for o in cell.get("outputs", [])]):
         kind = out["output_type"]
         if kind == "stream":
             shown.append((kind, out["name"], out["text"]))
