@@ -49,7 +49,6 @@ EXTRA_DISPLAYS = {
                                               "steps": "text/html"},
     "07_compiled_tape.ipynb": {"neuron_loss()": "image/svg+xml"},
     "08_micrograd_lecture.ipynb": {"draw_dot(L)": "image/svg+xml", "draw_dot(o)": "image/svg+xml",
-                                   "viz.draw_dot(o, format='svg', rankdir='LR')": "image/svg+xml",
                                    "viz.draw_graph(o)": "image/svg+xml"},
 }
 #: Files a notebook writes into its working folder.
