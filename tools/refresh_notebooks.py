@@ -3,6 +3,7 @@
     python3 tools/refresh_notebooks.py                # all notebooks, English and Chinese
     python3 tools/refresh_notebooks.py notebooks/zh/01_activations.ipynb   # only these
     python3 tools/refresh_notebooks.py --check        # change nothing; exit 1 if a stored output is stale
+    python3 tools/refresh_notebooks.py --sync-code    # first copy the English code cells into the twins
 
 Each notebook runs top to bottom with nbclient in a new ``python3`` kernel that
 imports this checkout's ``tinygrad_edu`` (the checkout is put first on the
@@ -11,6 +12,12 @@ none), in a temporary folder (so the files a notebook writes do not land in
 the checkout).  The outputs are then written into the ``.ipynb`` file with no
 timing metadata and a machine-independent ``language_info``, so re-running on
 an unchanged notebook changes nothing.
+
+``--sync-code`` is for after an English notebook's code changed: each Chinese
+twin in ``notebooks/zh/`` gets the English code cells, with ``lang="zh"`` added
+to every ``plots.*`` / ``viz.*`` call whose function takes ``lang``; its
+Chinese text cells are kept (translate any changed prose by hand).  The twins'
+code cells are the English ones apart from ``lang``, and a test keeps them so.
 
 ``tests/test_notebooks.py`` imports this file: it executes each notebook once
 with :func:`execute` and compares :func:`text_outputs` of the stored and the
@@ -60,6 +67,50 @@ def without_lang(code: str) -> str:
     'plots.plot_training(history, title=t)'
     """
     return _LANG_ARG.sub("", code)
+
+
+def with_lang(code: str, lang: str = "zh") -> str:
+    """``code`` with ``lang=...`` in every ``plots.f(...)`` / ``viz.f(...)`` call whose ``f`` takes it."""
+    import importlib
+    import inspect
+
+    out, i = [], 0
+    for m in re.finditer(r"\b(plots|viz)\.(\w+)\(", code):
+        if m.start() < i:
+            continue
+        depth, k = 1, m.end()
+        while depth:  # the matching parenthesis (the notebooks' calls hold no parenthesis inside strings)
+            depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(code[k], 0)
+            k += 1
+        args = code[m.end():k - 1]
+        module = importlib.import_module(f"tinygrad_edu.{m.group(1)}")
+        function = getattr(module, m.group(2), None)
+        takes = callable(function) and "lang" in inspect.signature(function).parameters
+        if takes and not re.search(r"\blang\s*=", args):
+            args = f'{args.rstrip()}, lang="{lang}"' if args.strip() else f'lang="{lang}"'
+        out.append(code[i:m.end()] + args + ")")
+        i = k
+    return "".join(out) + code[i:]
+
+
+def sync_code(english: Path, twin: Path) -> bool:
+    """Give ``twin`` the code cells of ``english`` (with ``lang="zh"``); returns whether it changed."""
+    import nbformat
+
+    en, zh = nbformat.read(str(english), as_version=4), nbformat.read(str(twin), as_version=4)
+    en_code = [c for c in en.cells if c.cell_type == "code"]
+    zh_code = [c for c in zh.cells if c.cell_type == "code"]
+    if len(en_code) != len(zh_code):
+        raise SystemExit(f"{twin.name}: {len(zh_code)} code cells, the English notebook {len(en_code)}; "
+                         "add or remove the twin's cells by hand (with their Chinese text)")
+    changed = False
+    for a, b in zip(en_code, zh_code):
+        new = with_lang(source(a))
+        if source(b) != new:
+            b.source, b.outputs, b.execution_count, changed = new, [], None, True
+    if changed:
+        twin.write_text(nbformat.writes(zh) + "\n", encoding="utf-8")
+    return changed
 
 
 def source(cell: Any) -> str:
@@ -168,8 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="*", type=Path, help="notebooks to run (default: all, both languages)")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if an output is stale")
+    ap.add_argument("--sync-code", action="store_true",
+                    help="first give each Chinese twin the English code cells (lang=\"zh\" added)")
     args = ap.parse_args(argv)
     paths = [p.resolve() for p in args.paths] or notebooks()
+    if args.sync_code:
+        sys.path.insert(0, str(ROOT))
+        for english in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+            if sync_code(english, ZH_DIR / english.name):
+                print(f"{(ZH_DIR / english.name).relative_to(ROOT)}: code cells copied from {english.name}")
     stale = 0
     for path in paths:
         seconds, diff = refresh(path, check=args.check)
