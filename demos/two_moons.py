@@ -2,8 +2,9 @@
 
 MLP(2, [16, 16, 1]) with relu hidden layers and a linear output (a logit),
 trained full-batch with Adam (lr = 0.05) on binary cross-entropy with logits
-for 30 epochs - the README's example: ``fit`` runs forward, ``backward()`` and the optimizer step
-each epoch.  All randomness is seeded, so every run prints the same numbers.
+for 30 epochs - the example of the training guide (docs/training.md): ``fit`` runs forward,
+``backward()`` and the optimizer step each epoch.  All randomness is seeded, so every run prints
+the same numbers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ EPOCHS, LR = 30, 0.05
 
 
 def run(out: Path, lang: str = "en") -> list[Picture]:
-    points, labels = make_moons(100, noise=0.1, seed=0)  # as in the README's example
+    points, labels = make_moons(100, noise=0.1, seed=0)  # as in the training guide's example
     model = MLP(2, [16, 16, 1], activation="relu", seed=1)
     print(f"data: {len(points)} points, model: {model!r}, {len(model.parameters())} parameters")
     history = fit(model, points, labels, loss="bce_with_logits", optimizer=Adam(model.parameters(), lr=LR),

@@ -1,4 +1,4 @@
-"""The docs say what the code does: the generated ops table, the concepts page and its pictures."""
+"""The docs say what the code does: the generated ops table, the guide's pages, their links and pictures."""
 
 from __future__ import annotations
 
@@ -13,13 +13,19 @@ from tinygrad_edu.ops.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-CONCEPTS = ROOT / "docs" / "concepts.md"
+DOCS = ROOT / "docs"
+CONCEPTS = DOCS / "concepts.md"
+ENGINE = DOCS / "engine.md"  # the guide's page with the table of every op
+PICTURES = DOCS / "pictures.md"
+GUIDE = ["engine", "training", "seeing", "pictures", "notebooks", "from-pytorch", "compile", "speed",
+         "contributing", "concepts"]
 
 
-def test_readme_ops_table_is_the_generated_one():
-    current = docs_tables.extract_table(README.read_text(encoding="utf-8"))
+def test_engine_page_ops_table_is_the_generated_one():
+    current = docs_tables.extract_table(ENGINE.read_text(encoding="utf-8"))
     assert current == docs_tables.ops_table(), (
-        "README's ops table is out of date: run python -m tinygrad_edu.docs_tables --write README.md")
+        "docs/engine.md's ops table is out of date: "
+        "run python -m tinygrad_edu.docs_tables --write docs/engine.md")
 
 
 def test_ops_table_has_one_row_per_registered_op_with_its_math():
@@ -69,18 +75,63 @@ def test_docs_tables_command_line(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("| op | symbol | how to call it |")
 
 
-def test_readme_shows_the_key_images_and_links_the_concepts():
+def test_pictures_page_shows_the_key_images_and_links_the_concepts():
     pytest.importorskip("matplotlib")
     from tinygrad_edu.tour import KEY_IMAGES
 
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("<!-- section:plots -->"):text.index("<!-- /section:plots -->")]
+    text = PICTURES.read_text(encoding="utf-8")
     for name in KEY_IMAGES:
-        assert f"(docs/images/{name}.png)" in section, name
-        png = ROOT / "docs" / "images" / f"{name}.png"
+        assert f"(images/{name}.png)" in text, name
+        png = DOCS / "images" / f"{name}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png
-    assert "[docs/concepts.md](docs/concepts.md)" in section
-    assert "tinygrad-edu tour --out gallery --docs docs/images" in section  # how the images are remade
+    assert "[concepts.md](concepts.md)" in text
+    assert "tinygrad-edu tour --out gallery --docs docs/images" in text  # how the images are remade
+
+
+def _markdown_pages() -> list[Path]:
+    return sorted([*ROOT.glob("README*.md"), *DOCS.glob("*.md")])
+
+
+def _anchors(text: str) -> set[str]:
+    """GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces to hyphens."""
+    headings = re.findall(r"^#+ (.+)$", re.sub(r"```.*?```", "", text, flags=re.S), flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_every_link_between_the_pages_resolves():
+    pages = _markdown_pages()
+    assert len(pages) >= 1 + len(GUIDE)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):  # https:, mailto:
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            assert linked.exists(), f"broken link in {page.name}: {target}"
+            if anchor and linked.suffix == ".md":
+                assert anchor in _anchors(linked.read_text(encoding="utf-8")), (
+                    f"{page.name} links to #{anchor}, which is no heading of {linked.name}")
+
+
+def test_readme_is_short_and_maps_the_whole_guide():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 300
+    assert "(docs/images/neuron.svg)" in text
+    for name in GUIDE:
+        assert f"(docs/{name}.md)" in text, f"the README does not link docs/{name}.md"
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        assert f"(notebooks/{notebook.name})" in text, f"the README does not list {notebook.name}"
+
+
+@pytest.mark.parametrize("name", GUIDE)
+def test_guide_pages_are_cross_linked_and_not_too_long(name):
+    text = (DOCS / f"{name}.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 400, f"docs/{name}.md is over 400 lines: split it"
+    assert "(../README.md)" in text
+    for other in GUIDE:
+        if other != name:
+            assert f"({other}.md" in text, f"docs/{name}.md does not link {other}.md"
 
 
 def test_concepts_page_links_resolve_and_covers_every_demo():

@@ -1,14 +1,15 @@
 """The documentation's table of ops, generated from the registry.
 
 The registry (:mod:`tinygrad_edu.ops.registry`) is the one place where an op
-and its derivative are declared; the README's ops table is printed from it, so
-the docs cannot drift from the code.  A test compares the README with
-:func:`ops_table`; after adding an op, refresh the README with::
+and its derivative are declared; the ops table of the guide's engine page
+(``docs/engine.md``) is printed from it, so the docs cannot drift from the
+code.  A test compares that page with :func:`ops_table`; after adding an op,
+refresh it with::
 
-    python -m tinygrad_edu.docs_tables --write README.md
+    python -m tinygrad_edu.docs_tables --write docs/engine.md
 
 which rewrites only the lines between ``<!-- ops-table -->`` and
-``<!-- /ops-table -->``.  ``--check README.md`` exits 1 when they differ.
+``<!-- /ops-table -->``.  ``--check docs/engine.md`` exits 1 when they differ.
 
 >>> print(ops_table().splitlines()[0])
 | op | symbol | how to call it | f | derivative | at a kink |

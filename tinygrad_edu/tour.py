@@ -19,7 +19,7 @@ that prints and saves; its ``__main__`` block calls :func:`demo_main`, so the
 same file runs alone as ``python demos/NAME.py --out DIR``.
 
 ``--docs DIR`` also copies the key pictures (:data:`KEY_IMAGES`) as PNG into
-DIR; that is how the README's images are regenerated:
+DIR; that is how the guide's images (``docs/images``) are regenerated:
 ``tinygrad-edu tour --out gallery --docs docs/images``.
 
 ``--lang zh`` writes the gallery in Chinese: the pictures' labels, the

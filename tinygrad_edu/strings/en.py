@@ -210,8 +210,8 @@ TABLE: dict[str, str] = {
         "made for relu) keep the gradient at a similar size in every layer.",
     "pic.two_moons_training.title": "Training curves",
     "pic.two_moons_training.caption":
-        "The README's example: MLP(2, [16, 16, 1]), Adam with lr = 0.05, 30 full-batch epochs. Left: the "
-        "binary cross-entropy per epoch (log scale); right: the fraction of the training points "
+        "The training guide's example: MLP(2, [16, 16, 1]), Adam with lr = 0.05, 30 full-batch epochs. "
+        "Left: the binary cross-entropy per epoch (log scale); right: the fraction of the training points "
         "classified right. Each epoch is one forward pass over all 100 points, one backward() "
         "(back-propagation, 误差反向传播) and one Adam step (a refined gradient descent, 梯度下降).",
     "pic.two_moons_boundary.title": "The learned decision boundary",

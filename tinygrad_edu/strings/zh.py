@@ -198,7 +198,7 @@ TABLE: dict[str, str] = {
         "大小。",
     "pic.two_moons_training.title": "训练曲线",
     "pic.two_moons_training.caption":
-        "README 中的例子：MLP(2, [16, 16, 1])，Adam，lr = 0.05，全批量训练 30 轮。左：每轮的二分类交叉熵"
+        "训练指南中的例子：MLP(2, [16, 16, 1])，Adam，lr = 0.05，全批量训练 30 轮。左：每轮的二分类交叉熵"
         "（对数坐标）；右：训练点中分类正确的比例。每一轮是对全部 100 个点的一次前向计算、一次 "
         "backward()（误差反向传播）和一次 Adam 更新（改进的梯度下降）。",
     "pic.two_moons_boundary.title": "学到的决策边界",

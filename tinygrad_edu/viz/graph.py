@@ -14,7 +14,7 @@ the standard library only) and :func:`draw_graph` wraps the same source in a
   for every node, ``grad(input) = Σ grad(out) × the number its edge ends at``.
   (The number sits in the op rather than in the middle of the edge because
   Graphviz lays edge labels out as extra nodes, which made layouts of graphs
-  with a reused input take minutes; see the README's render benchmark.)
+  with a reused input take minutes; see the render benchmark in docs/speed.md.)
 
 A Value used far downstream of where it is drawn (an input reused at every
 level of a deep expression) would need an edge across many ranks, and such
