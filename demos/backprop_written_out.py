@@ -79,11 +79,13 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     print(neuron.source)
     w.grad = b.grad = 0.0
     eager.backward()
-    graph_files = [viz.render_graph(eager, out / f"backprop_written_out_graph.{s}") for s in ("png", "svg")]
+    graph_files = [viz.render_graph(eager, out / f"backprop_written_out_graph.{s}", lang=lang)
+                   for s in ("png", "svg")]
     for path in graph_files:
         print(f"  wrote {path.name}")
     # for the page, top to bottom: it stands beside the code
-    neuron_svg = viz.render_graph(eager, out / "backprop_written_out_neuron.svg", rankdir="TB")
+    neuron_svg = viz.render_graph(eager, out / "backprop_written_out_neuron.svg", rankdir="TB",
+                                  lang=lang)
     print(f"  wrote {neuron_svg.name}")
 
     # ---- a two-layer MLP on one sample
@@ -100,7 +102,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
           f"{mlp.num_ops} ops, {mlp.source.count(chr(10))} source lines")
     model.zero_grad()
     mlp_eager.backward()
-    mlp_svg = viz.render_graph(mlp_eager, out / "backprop_written_out_mlp.svg", module=model)
+    mlp_svg = viz.render_graph(mlp_eager, out / "backprop_written_out_mlp.svg", module=model, lang=lang)
     print(f"  wrote {mlp_svg.name}")
 
     # ---- the speed-up on a full batch

@@ -34,9 +34,9 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     print(f"y = sigmoid(w*x + b) = {y.data:.4f}")
     print(f"dy/dz = y(1 - y) = {z.grad:.4f};  dy/dw = dy/dz * x = {w.grad:.4f};  "
           f"dy/dx = dy/dz * w = {x.grad:.4f};  dy/db = {b.grad:.4f}")
-    print(viz.explain(y))
+    print(viz.explain(y, lang=lang))
     for suffix in ("png", "svg"):
-        path = viz.render_graph(y, out / f"sigmoid_neuron_graph.{suffix}")
+        path = viz.render_graph(y, out / f"sigmoid_neuron_graph.{suffix}", lang=lang)
         print(f"  wrote {path.name}")
     return [Picture("sigmoid_neuron_graph", *plot_texts(lang).picture("sigmoid_neuron_graph"))]
 

@@ -132,7 +132,7 @@ def test_elided_paths_and_path_cap_in_markdown():
         h = h * h
     h.label = "y"
     md = explain(h, max_paths=5).markdown
-    assert "… 1,019 more paths not printed (`explain(..., max_paths=1024) prints them all`)" in md
+    assert "… 1,019 more paths not printed (`explain(..., max_paths=1024)` prints them all)" in md
     assert f"$${d('y', 'x')} = {sci(fixed_number(1024 * 1.1 ** 1023))}$$ over all 1,024 paths" in md
 
 

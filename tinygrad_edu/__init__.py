@@ -41,6 +41,7 @@ from tinygrad_edu.errors import (
     NumericOverflowError,
     TinygradEduError,
 )
+from tinygrad_edu.strings import get_language, set_language
 
 # The one place the version is written: pyproject.toml reads it from here (hatch's dynamic version).
 __version__ = "0.1.0"
@@ -59,7 +60,7 @@ _LAZY_SUBMODULES: dict[str, str | None] = {
 __all__ = [
     "Value", "dot", "grad", "backward", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "maximum", "minimum", "Function", "Context", "AnomalyError",
-    "gradcheck", "jacobian", "hessian", "finite_difference",
+    "gradcheck", "jacobian", "hessian", "finite_difference", "set_language", "get_language",
     "TinygradEduError", "DomainError", "NumericOverflowError", "GradcheckError", "__version__",
     "engine", "checking", "data", "functional", "nn", "optim", "training",
 ]

@@ -186,7 +186,8 @@ def _run_graph(args: argparse.Namespace) -> int:
         root.backward()
         _check_finite(root, leaves, backward=True)
     opts: dict[str, Any] = {"rankdir": args.rankdir, "show_local_grads": not args.no_local_grads,
-                            "color_by_grad": args.color_by_grad, "max_nodes": args.max_nodes}
+                            "color_by_grad": args.color_by_grad, "max_nodes": args.max_nodes,
+                            "lang": args.lang}
     source = graph_source(root, **opts)  # refuses an over-size graph before anything is laid out
 
     writes: list[tuple[str, bytes]] = []
@@ -198,13 +199,13 @@ def _run_graph(args: argparse.Namespace) -> int:
     if args.html is not None:
         from tinygrad_edu.viz.html import backward_page
 
-        page = backward_page(root, max_nodes=args.max_nodes, rankdir=args.rankdir)
+        page = backward_page(root, max_nodes=args.max_nodes, rankdir=args.rankdir, lang=args.lang)
         writes.append((args.html, page.encode("utf-8", "backslashreplace")))
     text = None
     if args.explain:
         from tinygrad_edu.viz.explain import explain
 
-        text = str(explain(root))
+        text = str(explain(root, lang=args.lang))
 
     for path, data in writes:
         write_atomic(path, data)
@@ -258,6 +259,8 @@ def _graph_command(sub: Any) -> None:
     p.add_argument("--no-backward", action="store_true", help="draw before any backward pass (grads 0)")
     p.add_argument("--max-nodes", type=int, default=500, metavar="N",
                    help="refuse graphs with more than N Values (default: 500)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the picture, --explain and --html: en or zh (数据 / 梯度; default: en)")
     p.set_defaults(run=_run_graph)
 
 

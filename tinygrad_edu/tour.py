@@ -25,7 +25,9 @@ DIR; that is how the guide's images (``docs/images``) are regenerated:
 ``--lang zh`` writes the gallery in Chinese: the pictures' labels, the
 captions and the page come from the tables of :mod:`tinygrad_edu.strings`
 (a demo whose ``run`` takes ``lang`` gets it; ``demo_main`` accepts
-``--lang``).  Without a CJK font it warns once and stays English.
+``--lang``), and the demos draw their computation graphs and write
+``explain`` with ``lang="zh"`` too (数据 / 梯度 in the boxes, Chinese
+footnotes).  Without a CJK font it warns once and stays English.
 
 Before running anything the tour checks what it needs: the ``viz`` extra
 (matplotlib, graphviz) - else one line naming ``pip install "tinygrad_edu[viz]"``

@@ -81,7 +81,7 @@ class Function:
                     )
                 return tuple(0.0 if r is None else to_float(r, f"{name}.backward result") for r in res)
 
-            op = Op(name, name, -1, cls.forward, vjp, f"user Function {name}", "hand-written backward",
+            op = Op(name, name, -1, cls.forward, vjp, f"{name}.forward", f"{name}.backward",
                     "apply", Domain(()), param="ctx", extra={"function": cls})
             Function._ops[cls] = op
         return op

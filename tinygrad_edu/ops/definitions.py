@@ -159,11 +159,11 @@ DIV = register(Op("div", "÷", 2, _div_forward, lambda g, out, a, b: (s.div(g, b
 NEG = register(from_template("neg", "−", 1, operator.neg, Template(("-{g}",), "-{x}"),
                   "f(x) = −x", "f'(x) = −1", "__neg__", Domain((W,))))
 POW = register(Op("pow", "**", 1, _pow_forward, _pow_vjp,
-                  "f(x) = xᵖ (p a number)", "f'(x) = p·xᵖ⁻¹", "__pow__",
+                  "f(x) = xᵖ, p: float", "f'(x) = p·xᵖ⁻¹", "__pow__",
                   Domain(((0.2, 5.0),), poles=(0.0,), params=(2.0, 3.0, 0.5, -1.0, -2.5, 0.0, 1.0)),
                   param="p", short="**{p}"))
 POW_VALUE = register(Op("pow_value", "**", 2, _pow_forward, _pow_value_vjp,
-                        "f(a, b) = aᵇ (b a Value)", "∂f/∂a = b·aᵇ⁻¹, ∂f/∂b = aᵇ·ln a", "__pow__",
+                        "f(a, b) = aᵇ, b: Value", "∂f/∂a = b·aᵇ⁻¹, ∂f/∂b = aᵇ·ln a", "__pow__",
                         Domain(((0.2, 5.0), (-3.0, 3.0)), poles=(0.0,)), short="**"))
 EXP = register(Op("exp", "exp", 1, _exp_forward, lambda g, out, x: (g * out,),
                   "f(x) = eˣ", "f'(x) = eˣ", "exp", Domain(((-10.0, 5.0),))))

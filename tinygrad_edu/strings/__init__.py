@@ -38,6 +38,36 @@ def check_lang(lang: object) -> str:
     return lang
 
 
+# The process's default language of the graph pictures, explain and the step-through page:
+# what ``lang=None`` means, and what a Value shows in a notebook (set_language).
+_default: list[str] = ["en"]
+
+
+def set_language(lang: str) -> None:
+    """Make ``lang`` ("en" or "zh") the default of every ``lang=None`` in :mod:`tinygrad_edu.viz`.
+
+    Says it once for a whole notebook: the picture a Value displays in a
+    notebook, ``draw_graph``, ``render_graph``, ``explain``, ``backward_steps``
+    and ``render_backward_html`` then speak ``lang`` unless given another.  One
+    setting per process (all threads); error messages stay English.
+
+    >>> set_language("zh"); get_language()
+    'zh'
+    >>> set_language("en")
+    """
+    _default[0] = check_lang(lang)
+
+
+def get_language() -> str:
+    """The default language set by :func:`set_language` ("en" until it is called)."""
+    return _default[0]
+
+
+def resolve(lang: str | None) -> str:
+    """``lang`` checked, or the default language (:func:`get_language`) for None."""
+    return _default[0] if lang is None else check_lang(lang)
+
+
 def table(lang: str) -> Mapping[str, str]:
     """The whole table of ``lang`` (key -> text with ``{fields}``)."""
     return _TABLES[check_lang(lang)]

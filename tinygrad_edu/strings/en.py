@@ -296,4 +296,74 @@ TABLE: dict[str, str] = {
     "torch.panel": "{op} on linspace({lo}, {hi}, 10)",
     "torch.ylabel": "{op}(x) and its derivative",
     "torch.title": "The notes' PyTorch cells, one Value per element; softmax row dp[1]/da = {row}",
+    # the graph picture (tinygrad_edu.viz.graph): box words, footnotes, tooltips
+    "graph.data": "data",
+    "graph.grad": "grad",
+    "graph.const": "const",
+    "graph.note_local": "number where an edge enters an op: the local derivative ∂out/∂in, "
+                        "so grad(in) = Σ grad(out) × that number",
+    "graph.note_ref": "dashed name box: a Value drawn elsewhere, repeated next to its use "
+                      "instead of a long edge",
+    "graph.note_color": "colour: |grad| on a log scale, white below 1e-{decades} × the largest ({largest}), "
+                        "red at the largest",
+    "graph.note_no_backward": "every grad is 0: no backward pass yet? "
+                              "Call .backward() on the output to fill them",
+    "graph.tip_local": "local derivative = {value}",
+    "graph.tip_ref": "{name}: the same Value as the box {name}, repeated here instead of a long edge",
+    # explain (tinygrad_edu.viz.explain), as text and as Markdown
+    "explain.with": "with {values}",
+    "explain.more_inner": "… and {n} more intermediate values",
+    "explain.more_items": "… ({n} more)",
+    "explain.more": "{n} more",
+    "explain.rules": "local derivatives (from the ops registry):",
+    "explain.rules_md": "Local derivatives (from the ops registry):",
+    "explain.argument": " (argument {k})",  # after a factor: dy/du1 (argument 1)
+    "explain.argument_tex": r"\text{{argument }}{k}",  # LaTeX
+    "explain.paths": "sum over {n} paths, as {x} is used more than once:",
+    "explain.more_paths": "… {n} more paths not printed ({hint})",
+    "explain.hint_all": "{code} prints them all",
+    "explain.hint_many": "too many to print",
+    "explain.total": "over all {n} paths (the backpropagation result, which adds the paths up node by node)",
+    "explain.itself": "({name} is the output itself)",
+    "explain.constant": "{name} = {value} is a constant (it requires no grad): "
+                        "there is no chain rule to show",
+    # the step-through page of the backward pass (tinygrad_edu.viz.html)
+    "steps.start_title": "Start: the forward pass has computed every value; seed grad({r}) = d{r}/d{r} = 1",
+    "steps.start_line": "Backpropagation now visits the nodes from the output back to the inputs. "
+                        "When a node is visited its gradient is final, and it adds "
+                        "grad(node) × ∂node/∂input to the gradient of each of its inputs.",
+    "steps.node_line": "{name} = {op};  grad({name}) = {g} is final.  "
+                       "Local derivative of {symbol}: {derivative}",
+    "steps.constant": "{x} is a constant: it needs no gradient",
+    "steps.update": "grad({x}) += grad({name}) × ∂{name}/∂{x} = {g} × {d} = {c}",
+    "steps.running": "   → grad({x}) = {before} {sign} = {after}",
+    "steps.step_title": "Step {step} of {n}: visit {name} = {op}",
+    "steps.done_title": "Done: every gradient is final",
+    "steps.done_line": "d{r}/d{x} = grad({x}) = {g}",
+    "steps.heading": "Backward pass of {name}, node by node",
+    "steps.intro": "Each step visits one node, output first. Its gradient is final by then, "
+                   "and the chain rule passes it on: grad(input) += grad(node) × ∂node/∂input, "
+                   "where the local derivative ∂node/∂input is the small number "
+                   "where that input's edge enters the op.",
+    "steps.first": "« first",
+    "steps.prev": "◀ prev",
+    "steps.play": "▶ play",
+    "steps.pause": "⏸ pause",
+    "steps.next": "next ▶",
+    "steps.last": "last »",
+    "steps.first_tip": "first frame (Home)",
+    "steps.prev_tip": "previous frame (←)",
+    "steps.play_tip": "play / pause (space)",
+    "steps.next_tip": "next frame (→)",
+    "steps.last_tip": "last frame (End)",
+    "steps.speed": "speed",
+    "steps.fast": "fast",
+    "steps.normal": "normal",
+    "steps.slow": "slow",
+    "steps.counter_start": "start, before step 1 of {n}",
+    "steps.counter_step": "step {k} of {n}",
+    "steps.counter_done": "done: all {n} steps",
+    "steps.legend": "Red outline: the node being visited and its edges. Blue outline and red numbers: "
+                    "gradients that this step changed. — : gradient not reached yet.",
+    "steps.iframe_title": "step-through page of the backward pass of {name}",
 }

@@ -12,6 +12,10 @@
   backward pass node by node; :func:`backward_steps` - the same page shown
   inline in a notebook (an ``<iframe>``), with ``.save(path)``.
 
+Each of them takes ``lang="en" | "zh"``: in Chinese the boxes read 数据 / 梯度 and
+every word is Chinese (names, symbols, numbers and code stay as they are);
+``lang=None``, the default, is the language set by ``tinygrad_edu.set_language``.
+
 Every ``dot`` run has a time bound (``timeout=`` seconds, default 30, or the
 ``TINYGRAD_EDU_DOT_TIMEOUT`` environment variable): past it ``dot`` is killed
 and :class:`DotTimeoutError` says what to do.

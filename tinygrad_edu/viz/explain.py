@@ -25,9 +25,10 @@ numbers): a notebook cell ending in ``explain(y)`` shows formatted math, while
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from tinygrad_edu import strings
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.errors import check_size
 from tinygrad_edu.viz.labels import fixed_number, op_text, short_number, shown_names
@@ -86,6 +87,8 @@ _TEX_SYMBOLS = {"+": "+", "−": "-", "×": r"\times", "÷": r"\div", "σ": r"\s
 #: Registry symbols that LaTeX writes as its own function names (\\log, \\tanh, ...).
 _TEX_FUNCTIONS = frozenset({"exp", "log", "tanh", "sin", "cos", "max", "min"})
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~&])")
+#: The English words of the explanation (a ``lang`` picks another table of :mod:`tinygrad_edu.strings`).
+_EN: Mapping[str, str] = strings.table("en")
 
 
 def _md_text(text: str) -> str:
@@ -158,7 +161,7 @@ def _tex_symbol(symbol: str) -> str:
     return rf"\operatorname{{{_tex_escape(symbol)}}}"
 
 
-def _tex_op(v: Value, tex: dict[int, str], max_args: int = 6) -> str:
+def _tex_op(v: Value, tex: dict[int, str], max_args: int = 6, words: Mapping[str, str] = _EN) -> str:
     r""":func:`~tinygrad_edu.viz.labels.op_text` in LaTeX: ``w \times x``, ``\sigma(u_{2})``, ``{u_{1}}^{2}``.
 
     >>> import tinygrad_edu as tg
@@ -191,10 +194,10 @@ def _tex_op(v: Value, tex: dict[int, str], max_args: int = 6) -> str:
         wrap = [f"({a})" if a.startswith("-") else a for a in args]
         terms = [rf"{wrap[i]} \cdot {wrap[half + i]}" for i in range(half)]
         if len(terms) > max_args:
-            terms = [*terms[: max_args - 1], rf"\ldots\ (\text{{{len(terms) - max_args + 1} more}})"]
+            terms = [*terms[: max_args - 1], _tex_more(len(terms) - max_args + 1, words)]
         return " + ".join(terms)
     if len(args) > max_args:
-        args = [*args[: max_args - 1], rf"\ldots\ (\text{{{len(args) - max_args + 1} more}})"]
+        args = [*args[: max_args - 1], _tex_more(len(args) - max_args + 1, words)]
     inner = ", ".join(args)
     if isinstance(param, (int, float)) and not isinstance(param, bool) and spec.param:
         inner += rf";\ \mathrm{{{_tex_escape(spec.param)}}} = {_tex_number(short_number(float(param)))}"
@@ -203,19 +206,24 @@ def _tex_op(v: Value, tex: dict[int, str], max_args: int = 6) -> str:
     return f"{sym}({inner})"
 
 
+def _tex_more(n: int, words: Mapping[str, str]) -> str:
+    """``… (n more)`` in LaTeX, for arguments left out."""
+    return rf"\ldots\ (\text{{{words['explain.more'].format(n=n)}}})"
+
+
 def _tex_d(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
-def _tex_factor_name(node: Value, k: int, tex: dict[int, str]) -> str:
+def _tex_factor_name(node: Value, k: int, tex: dict[int, str], words: Mapping[str, str] = _EN) -> str:
     frac = _tex_d(tex[id(node)], tex[id(node.inputs[k])])
     if _used_twice(node, k):
-        return rf"\left.{frac}\right|_{{\text{{argument }}{k + 1}}}"
+        return rf"\left.{frac}\right|_{{{words['explain.argument_tex'].format(k=k + 1)}}}"
     return frac
 
 
-def _tex_gap(k: int) -> str:
-    return rf"\cdots\ (\text{{{k} more}})"
+def _tex_gap(k: int, words: Mapping[str, str] = _EN) -> str:
+    return rf"\cdots\ (\text{{{words['explain.more'].format(n=k)}}})"
 
 
 def _aligned(rows: Iterable[str]) -> str:
@@ -223,24 +231,25 @@ def _aligned(rows: Iterable[str]) -> str:
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
 
-def _header_md(order: list[Value], tex: dict[int, str]) -> list[str]:
+def _header_md(order: list[Value], tex: dict[int, str], words: Mapping[str, str] = _EN) -> list[str]:
     """The header of :func:`_header` in Markdown: the definitions as aligned LaTeX equations."""
     md: list[str] = []
     inner, leaves, specs = _header_parts(order)
-    rows = [rf"{tex[id(v)]} &= {_tex_op(v, tex)} = {_tex_value(v.data)}" for v in inner[:MAX_DEFINITIONS]]
+    rows = [rf"{tex[id(v)]} &= {_tex_op(v, tex, words=words)} = {_tex_value(v.data)}"
+            for v in inner[:MAX_DEFINITIONS]]
     if rows:
         md.append(_aligned(rows))
     if len(inner) > MAX_DEFINITIONS:
-        md.append(f"… and {len(inner) - MAX_DEFINITIONS} more intermediate values")
+        md.append(words["explain.more_inner"].format(n=len(inner) - MAX_DEFINITIONS))
     shown = ", ".join(f"${tex[id(v)]} = {_tex_value(v.data)}$" for v in leaves[:MAX_DEFINITIONS])
     if len(leaves) > MAX_DEFINITIONS:
-        shown += f", … ({len(leaves) - MAX_DEFINITIONS} more)"
+        shown += ", " + words["explain.more_items"].format(n=len(leaves) - MAX_DEFINITIONS)
     if shown:
-        md.append(f"with {shown}")
+        md.append(words["explain.with"].format(values=shown))
     if specs:
         rules = [f"- {_md_code(spec.symbol)} {_md_code(spec.formula)}: {_md_code(spec.derivative)}"
                  for spec in specs]
-        md.append("Local derivatives (from the ops registry):\n\n" + "\n".join(rules))
+        md.append(words["explain.rules_md"] + "\n\n" + "\n".join(rules))
     return md
 
 
@@ -279,21 +288,22 @@ def _header_parts(order: list[Value]) -> tuple[list[Value], list[Value], list[An
     return inner, leaves, list(specs.values())
 
 
-def _header(order: list[Value], names: dict[int, str]) -> list[str]:
+def _header(order: list[Value], names: dict[int, str], lang: str = "en") -> list[str]:
     """Definitions of the intermediate values, output first, then the inputs' values."""
+    words = strings.table(lang)
     lines: list[str] = []
     inner, leaves, specs = _header_parts(order)
     for v in inner[:MAX_DEFINITIONS]:
-        lines.append(f"{names[id(v)]} = {op_text(v, names)} = {fixed_number(v.data)}")
+        lines.append(f"{names[id(v)]} = {op_text(v, names, lang=lang)} = {fixed_number(v.data)}")
     if len(inner) > MAX_DEFINITIONS:
-        lines.append(f"… and {len(inner) - MAX_DEFINITIONS} more intermediate values")
+        lines.append(words["explain.more_inner"].format(n=len(inner) - MAX_DEFINITIONS))
     shown = ", ".join(f"{names[id(v)]} = {fixed_number(v.data)}" for v in leaves[:MAX_DEFINITIONS])
     if len(leaves) > MAX_DEFINITIONS:
-        shown += f", … ({len(leaves) - MAX_DEFINITIONS} more)"
+        shown += ", " + words["explain.more_items"].format(n=len(leaves) - MAX_DEFINITIONS)
     if shown:
-        lines.append(f"with {shown}")
+        lines.append(words["explain.with"].format(values=shown))
     if specs:
-        lines.append("local derivatives (from the ops registry):")
+        lines.append(words["explain.rules"])
         lines.extend(f"  {spec.symbol}  {spec.formula}:  {spec.derivative}" for spec in specs)
     return lines
 
@@ -304,15 +314,15 @@ def _used_twice(node: Value, k: int) -> bool:
     return sum(1 for y in node.inputs if y is x) > 1
 
 
-def _factor_name(node: Value, k: int, names: dict[int, str]) -> str:
+def _factor_name(node: Value, k: int, names: dict[int, str], words: Mapping[str, str] = _EN) -> str:
     text = f"d{names[id(node)]}/d{names[id(node.inputs[k])]}"
     if _used_twice(node, k):
-        text += f" (argument {k + 1})"
+        text += words["explain.argument"].format(k=k + 1)
     return text
 
 
-def _text_gap(k: int) -> str:
-    return f"… ({k} more)"
+def _text_gap(k: int, words: Mapping[str, str] = _EN) -> str:
+    return words["explain.more_items"].format(n=k)
 
 
 def _elide(n: int, item: Callable[[int], str], sep: str, gap: Callable[[int], str] = _text_gap) -> str:
@@ -382,6 +392,7 @@ def explain(
     *,
     max_paths: int = 10,
     max_nodes: int = 100_000,
+    lang: str | None = None,
 ) -> Explanation:
     """The chain rule for d(root)/d(wrt) as text, one line per path through the graph.
 
@@ -395,6 +406,9 @@ def explain(
 
     The result is a ``str`` (an :class:`Explanation`); in a notebook it
     displays as Markdown with LaTeX math, and its ``.markdown`` holds that text.
+    ``lang`` ("en" or "zh") is the language of its words (the math, names and
+    registry formulas stay as they are); None means the language set by
+    ``tinygrad_edu.set_language`` ("en" unless set).
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(3.0, label="x")
@@ -417,6 +431,8 @@ def explain(
     """
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"max_paths must be a positive int, got {max_paths!r}")
+    lang = strings.resolve(lang)
+    words = strings.table(lang)
     order = walk(root)
     check_size(len(order), max_nodes, "explain()",
                "Every path is traced, which takes seconds per hundred thousand Values")
@@ -425,15 +441,14 @@ def explain(
     tex = {k: _tex_name(n) for k, n in names.items()}
     rname = names[id(root)]
     if not root.requires_grad:
-        return Explanation(f"{rname} = {fixed_number(root.data)} is a constant (it requires no grad): "
-                           "there is no chain rule to show",
-                           f"${tex[id(root)]} = {_tex_value(root.data)}$ is a constant (it requires no "
-                           "grad): there is no chain rule to show")
+        return Explanation(words["explain.constant"].format(name=rname, value=fixed_number(root.data)),
+                           words["explain.constant"].format(name=f"${tex[id(root)]}",
+                                                            value=f"{_tex_value(root.data)}$"))
     targets = _wrt_list(wrt, order, index)
     local = {id(v): local_derivatives(v) for v in order if not v.is_leaf}
     adj = adjoints(order)
-    lines = _header(order, names)
-    md = _header_md(order, tex)
+    lines = _header(order, names, lang)
+    md = _header_md(order, tex, words)
     lines.append("")
     for x in targets:
         xname = names[id(x)]
@@ -441,8 +456,8 @@ def explain(
         tex_lhs = _tex_d(tex[id(root)], tex[id(x)])
         total = fixed_number(adj[id(x)])
         if x is root:
-            lines.append(f"{lhs} = 1.0000 ({rname} is the output itself)")
-            md.append(f"${tex_lhs} = 1.0000$ (${tex[id(root)]}$ is the output itself)")
+            lines.append(f"{lhs} = 1.0000 " + words["explain.itself"].format(name=rname))
+            md.append(f"${tex_lhs} = 1.0000$ " + words["explain.itself"].format(name=f"${tex[id(root)]}$"))
             continue
         reach, n_paths = _reach_and_count(order, x)
         paths = _paths(root, x, reach, max_paths)
@@ -454,27 +469,34 @@ def explain(
             for f in factors:
                 product *= f
             if len(factors) == 1:
-                texts.append((f"{_factor_name(path[0][0], path[0][1], names)} = {fixed_number(product)}",
-                              product))
-                tex_terms.append(f"{_tex_factor_name(path[0][0], path[0][1], tex)} = {_tex_value(product)}")
+                one = _factor_name(path[0][0], path[0][1], names, words)
+                texts.append((f"{one} = {fixed_number(product)}", product))
+                tex_terms.append(f"{_tex_factor_name(path[0][0], path[0][1], tex, words)} = "
+                                 f"{_tex_value(product)}")
                 continue
 
             def symbol(i: int, path: list[tuple[Value, int]] = path) -> str:
-                return _factor_name(path[i][0], path[i][1], names)
+                return _factor_name(path[i][0], path[i][1], names, words)
 
             def number(i: int, factors: list[float] = factors) -> str:
                 return fixed_number(factors[i])
 
             def tex_symbol(i: int, path: list[tuple[Value, int]] = path) -> str:
-                return _tex_factor_name(path[i][0], path[i][1], tex)
+                return _tex_factor_name(path[i][0], path[i][1], tex, words)
 
             def tex_number(i: int, factors: list[float] = factors) -> str:
                 return _tex_factor(factors[i])
 
-            text = f"{_elide(len(path), symbol, ' · ')} = {_elide(len(factors), number, ' × ')}"
+            def gap(k: int) -> str:
+                return _text_gap(k, words)
+
+            def tex_gap(k: int) -> str:
+                return _tex_gap(k, words)
+
+            text = f"{_elide(len(path), symbol, ' · ', gap)} = {_elide(len(factors), number, ' × ', gap)}"
             texts.append((f"{text} = {fixed_number(product)}", product))
-            tex_symbols = _elide(len(path), tex_symbol, r" \cdot ", _tex_gap)
-            tex_numbers = _elide(len(factors), tex_number, r" \times ", _tex_gap)
+            tex_symbols = _elide(len(path), tex_symbol, r" \cdot ", tex_gap)
+            tex_numbers = _elide(len(factors), tex_number, r" \times ", tex_gap)
             tex_terms.append(f"{tex_symbols} = {tex_numbers} = {_tex_value(product)}")
         if n_paths == 1:
             only = texts[0][0]
@@ -483,19 +505,23 @@ def explain(
             term = tex_terms[0]
             md.append(f"$${term}$$" if term.startswith(f"{tex_lhs} = ") else f"$${tex_lhs} = {term}$$")
             continue
-        lines.append(f"{lhs} = sum over {n_paths:,} paths, as {xname} is used more than once:")
+        lines.append(f"{lhs} = " + words["explain.paths"].format(n=f"{n_paths:,}", x=xname))
         lines.extend(f"  {t}" for t, _ in texts)
-        md.append(f"${tex_lhs}$ = sum over {n_paths:,} paths, as ${tex[id(x)]}$ is used more than once:")
+        md.append(f"${tex_lhs}$ = " + words["explain.paths"].format(n=f"{n_paths:,}", x=f"${tex[id(x)]}$"))
         md.append(_aligned(f"&{t}" for t in tex_terms))
         if n_paths > len(paths):
-            hint = (f"explain(..., max_paths={n_paths}) prints them all" if n_paths <= 10_000
-                    else "too many to print")
-            lines.append(f"  … {n_paths - len(paths):,} more paths not printed ({hint})")
-            lines.append(f"  {lhs} = {total} over all {n_paths:,} paths (the backpropagation result, "
-                         "which adds the paths up node by node)")
-            md.append(f"… {n_paths - len(paths):,} more paths not printed ({_md_code(hint)})")
-            md.append(f"$${tex_lhs} = {_tex_number(total)}$$ over all {n_paths:,} paths (the backpropagation "
-                      "result, which adds the paths up node by node)")
+            call = f"explain(..., max_paths={n_paths})"
+            if n_paths <= 10_000:
+                hint = words["explain.hint_all"].format(code=call)
+                md_hint = words["explain.hint_all"].format(code=_md_code(call))
+            else:
+                hint = md_hint = words["explain.hint_many"]
+            left = f"{n_paths - len(paths):,}"
+            over_all = words["explain.total"].format(n=f"{n_paths:,}")
+            lines.append("  " + words["explain.more_paths"].format(n=left, hint=hint))
+            lines.append(f"  {lhs} = {total} {over_all}")
+            md.append(words["explain.more_paths"].format(n=left, hint=md_hint))
+            md.append(f"$${tex_lhs} = {_tex_number(total)}$$ {over_all}")
         else:
             lines.append(f"  {lhs} = {_signed_sum([p for _, p in texts])} = {total}")
             tex_sum = _signed_sum([p for _, p in texts], _tex_value, "-")

@@ -44,10 +44,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinygrad_edu import strings
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.dot import Html, attr_list, quote, run_dot
 from tinygrad_edu.viz.errors import GraphvizNotFoundError, check_size
 from tinygrad_edu.viz.files import check_outputs, write_atomic
+from tinygrad_edu.viz.fonts import picture_lang
 from tinygrad_edu.viz.labels import html_text, node_names, op_symbol, short_number
 from tinygrad_edu.viz.walk import local_derivatives, walk
 
@@ -81,6 +83,14 @@ GRAD_DECADES = 6  # color_by_grad shades |grad| over this many powers of ten
 _IN_SIDE = {"LR": "w", "TB": "n", "RL": "e", "BT": "s"}
 
 INSTALL_VIZ = 'pip install "tinygrad_edu[viz]"'
+
+#: The fonts of every picture, first choice first; Graphviz (Pango) takes each character from the
+#: first font that has it.  DejaVu Sans comes first because it has every subscript and superscript
+#: (s₀ s₁ ... xₙ wᵢ), Greek and math sign in one style (Liberation Sans, the usual stand-in for
+#: Helvetica, lacks ₙ and ⱼ, and the CJK fonts lack ₀ and ₉, so s₀ and s₁ would come from two
+#: fonts); then the usual sans-serif fonts of macOS and Windows; then CJK fonts for Chinese words.
+FONTNAME = ("DejaVu Sans,Helvetica,Arial,Noto Sans CJK SC,Source Han Sans SC,WenQuanYi Micro Hei,"
+            "WenQuanYi Zen Hei,PingFang SC,Microsoft YaHei,SimHei,sans-serif")
 
 
 def import_graphviz() -> Any:
@@ -243,11 +253,12 @@ class _Builder:
 
 
 def value_label(name: str, grad_text: str | None, *, data_text: str, fill: str, labelled: bool,
-                is_output: bool) -> Html:
-    """The HTML-like table of one Value box: name | data | grad.
+                is_output: bool, lang: str = "en") -> Html:
+    """The HTML-like table of one Value box: name | data | grad (数据 | 梯度 for ``lang="zh"``).
 
     A constant (``grad_text`` None) shows ``const <data>``, after its name when it has a label.
     """
+    words = strings.table(lang)
     border = ' COLOR="#b45309"' if is_output else ""
     head = f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{fill}"{border}>'
     if labelled:
@@ -256,9 +267,9 @@ def value_label(name: str, grad_text: str | None, *, data_text: str, fill: str, 
         name_cell = f'<TD><FONT COLOR="#6b7280"><I>{html_text(name)}</I></FONT></TD>'
     if grad_text is None:
         first = name_cell if labelled else ""
-        return Html(f"{head}<TR>{first}<TD>const {html_text(data_text)}</TD></TR></TABLE>")
-    return Html(f"{head}<TR>{name_cell}<TD>data {html_text(data_text)}</TD>"
-                f"<TD>grad {html_text(grad_text)}</TD></TR></TABLE>")
+        return Html(f"{head}<TR>{first}<TD>{words['graph.const']} {html_text(data_text)}</TD></TR></TABLE>")
+    return Html(f"{head}<TR>{name_cell}<TD>{words['graph.data']} {html_text(data_text)}</TD>"
+                f"<TD>{words['graph.grad']} {html_text(grad_text)}</TD></TR></TABLE>")
 
 
 def op_label(symbol: str, cells: list[str] | None, rankdir: str) -> Html:
@@ -325,12 +336,15 @@ def build_source(
     module: Any = None,
     notes: Iterable[str] = (),
     edge_digits: int = 4,
+    lang: str = "en",
 ) -> str:
     """The DOT source of a walked graph ``order``, showing ``grads`` (keyed by id) formatted by ``number``.
 
     Shared by :func:`graph_source` / :func:`draw_graph` (which show ``.grad``) and
     the step-through page (which shows the gradients of its own backward pass).
+    ``lang`` ("en" or "zh") is the language of the boxes' words and the footnotes.
     """
+    words = strings.table(lang)
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     index = {id(v): i for i, v in enumerate(order)}
@@ -363,7 +377,7 @@ def build_source(
         else:
             fill = INNER_FILL
         label = value_label(names[id(v)], None if is_const else number(grad), data_text=number(v.data),
-                            fill=fill, labelled=bool(v.label), is_output=v is root)
+                            fill=fill, labelled=bool(v.label), is_output=v is root, lang=lang)
         kind = "const" if is_const else "output" if v is root else "leaf" if v.is_leaf else "inner"
         b.node(owner, vid, {"label": label, "shape": "plain", "id": vid, "class": kind})
         if v.is_leaf:
@@ -386,7 +400,7 @@ def build_source(
         for k, x in enumerate(v.inputs):
             attrs = {"id": f"e{i}_{k}"}
             if show_local_grads:
-                attrs["tooltip"] = f"local derivative = {derivs[k]!r}"
+                attrs["tooltip"] = words["graph.tip_local"].format(value=repr(derivs[k]))
             if not x.requires_grad:
                 attrs.update(style="dashed", color="#9ca3af")
             tail = f"v{index[id(x)]}"
@@ -401,8 +415,7 @@ def build_source(
                     "label": Html(f'<I>{html_text(xname)}</I>'), "shape": "box", "style": "dashed,rounded",
                     "color": "#6b7280", "fontsize": "10", "margin": "0.05,0.02", "height": "0.25",
                     "id": tail, "class": "ref",
-                    "tooltip": f"{html_text(xname)}: the same Value as the box {html_text(xname)}, "
-                               f"repeated here instead of a long edge"})
+                    "tooltip": words["graph.tip_ref"].format(name=html_text(xname))})
                 if id(x) in module_inputs:  # an unseen edge keeps the input's box before the layer
                     b.edge(f"v{index[id(x)]}", tail, {"style": "invis"})
             head = f"{oid}:i{k}:{side}" if show_local_grads else oid
@@ -410,19 +423,16 @@ def build_source(
 
     caption = list(notes)
     if show_local_grads:
-        caption.append("number where an edge enters an op: the local derivative ∂out/∂in, "
-                       "so grad(in) = Σ grad(out) × that number")
+        caption.append(words["graph.note_local"])
     if references:
-        caption.append("dashed name box: a Value drawn elsewhere, repeated next to its use "
-                       "instead of a long edge")
+        caption.append(words["graph.note_ref"])
     if color_by_grad:
-        caption.append(f"colour: |grad| on a log scale, white below 1e-{GRAD_DECADES} × the largest "
-                       f"({short_number(largest)}), red at the largest")
-    graph_attrs = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica",
+        caption.append(words["graph.note_color"].format(decades=GRAD_DECADES, largest=short_number(largest)))
+    graph_attrs = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": FONTNAME,
                    "fontsize": "10", "labelloc": "b", "labeljust": "l"}
     lines = ['digraph "graph" {',
              f"\tgraph [{attr_list(graph_attrs)}]",
-             f"\tnode [{attr_list({'fontname': 'Helvetica', 'fontsize': '11'})}]",
+             f"\tnode [{attr_list({'fontname': FONTNAME, 'fontsize': '11'})}]",
              f"\tedge [{attr_list({'arrowsize': '0.6', 'color': '#4b5563'})}]",
              *b.lines()]
     if caption:
@@ -446,6 +456,7 @@ def graph_source(
     max_nodes: int = 500,
     module: Any = None,
     digits: int = 4,
+    lang: str | None = None,
 ) -> str:
     """The DOT source of the picture of ``root``'s graph (see :func:`draw_graph`); standard library only.
 
@@ -463,15 +474,16 @@ def graph_source(
     v2 -> v3_op:i0:w [id=e3_0 tooltip="local derivative = 0.10499..."]
     """
     _check_digits(digits)
+    lang = picture_lang(strings.resolve(lang))
     order = walk(root)
     check_size(len(order), max_nodes)
     grads = {id(v): v.grad for v in order if v.requires_grad}  # .grad is read, never written
     notes = []
     if grads and all(gv == 0.0 for gv in grads.values()):
-        notes.append("every grad is 0: no backward pass yet? Call .backward() on the output to fill them")
+        notes.append(strings.text(lang, "graph.note_no_backward"))
     return build_source(order, grads=grads, number=lambda x: short_number(x, digits), rankdir=rankdir,
                         show_local_grads=show_local_grads, color_by_grad=color_by_grad, module=module,
-                        notes=notes, edge_digits=digits)
+                        notes=notes, edge_digits=digits, lang=lang)
 
 
 def digraph_of(source: str, format: str | None = None) -> graphviz.Digraph:  # noqa: A002
@@ -500,6 +512,7 @@ def draw_graph(
     max_nodes: int = 500,
     module: Any = None,
     digits: int = 4,
+    lang: str | None = None,
 ) -> graphviz.Digraph:
     """The graph behind ``root`` as a ``graphviz.Digraph``: boxes for Values, nodes for ops.
 
@@ -518,13 +531,17 @@ def draw_graph(
       boxes by name prefix (``layers.0`` around ``layers.0.neurons.1``), and the
       inputs are placed before the first layer.
     * ``digits``: significant digits of the numbers shown.
+    * ``lang``: ``"en"`` or ``"zh"`` - the boxes read data / grad or 数据 / 梯度,
+      and the footnotes are in that language; None (the default) means the
+      language set by ``tinygrad_edu.set_language`` ("en" unless set).
 
     When no backward pass has run yet (every grad is 0) the picture says so.
     Needs the ``graphviz`` Python package (:func:`graph_source` gives the same
     DOT source without it).
     """
     source = graph_source(root, rankdir=rankdir, show_local_grads=show_local_grads,
-                          color_by_grad=color_by_grad, max_nodes=max_nodes, module=module, digits=digits)
+                          color_by_grad=color_by_grad, max_nodes=max_nodes, module=module, digits=digits,
+                          lang=lang)
     return digraph_of(source)
 
 

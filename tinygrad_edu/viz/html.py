@@ -34,17 +34,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tinygrad_edu import strings
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.dot import run_dot
 from tinygrad_edu.viz.errors import check_size
 from tinygrad_edu.viz.files import check_outputs, write_atomic
+from tinygrad_edu.viz.fonts import picture_lang
 from tinygrad_edu.viz.graph import build_source
 from tinygrad_edu.viz.labels import fixed_number, op_text, shown_names, visible_text
 from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
 
 
-def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
-    """The frames of a backward pass over ``order`` (a walk, output last).
+def backward_frames(order: list[Value], lang: str = "en") -> list[dict[str, Any]]:
+    """The frames of a backward pass over ``order`` (a walk, output last), in ``lang``'s words.
 
     Each frame is a dict: ``title``; ``lines`` (the chain-rule lines);
     ``set`` (``[node index, gradient text]`` pairs updated in this frame);
@@ -62,6 +64,7 @@ def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
     >>> frames[2]["lines"][1]        # grad(u1) = e⁶ = 403.4288, ∂u1/∂x = 2
     'grad(x) += grad(u1) × ∂u1/∂x = 403.4288 × 2.0000 = 806.8576'
     """
+    w = strings.table(lang)
     names = shown_names(order)
     index = {id(v): i for i, v in enumerate(order)}
     root = order[-1]
@@ -70,13 +73,8 @@ def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
     touched: set[int] = {id(root)}
     running[id(root)] = 1.0
     frames: list[dict[str, Any]] = [{
-        "title": (f"Start: the forward pass has computed every value; "
-                  f"seed grad({rname}) = d{rname}/d{rname} = 1"),
-        "lines": [
-            "Backpropagation now visits the nodes from the output back to the inputs. "
-            "When a node is visited its gradient is final, and it adds "
-            "grad(node) × ∂node/∂input to the gradient of each of its inputs.",
-        ],
+        "title": w["steps.start_title"].format(r=rname),
+        "lines": [w["steps.start_line"]],
         "set": [[len(order) - 1, fixed_number(1.0)]],
         "active": [], "updated": [len(order) - 1], "edges": [],
     }]
@@ -87,36 +85,38 @@ def backward_frames(order: list[Value]) -> list[dict[str, Any]]:
         g = running[id(node)]
         spec = node.op_spec
         assert spec is not None
-        lines = [f"{name} = {op_text(node, names)};  grad({name}) = {fixed_number(g)} is final.  "
-                 f"Local derivative of {spec.symbol}: {spec.derivative}"]
+        op = op_text(node, names, lang=lang)
+        lines = [w["steps.node_line"].format(name=name, op=op, g=fixed_number(g), symbol=spec.symbol,
+                                             derivative=spec.derivative)]
         updates: list[list[Any]] = []
         updated: list[int] = []
         for x, d in zip(node.inputs, local_derivatives(node)):
             xname = names[id(x)]
             if not x.requires_grad:
-                lines.append(f"{xname} is a constant: it needs no gradient")
+                lines.append(w["steps.constant"].format(x=xname))
                 continue
             contrib = g * d
             before = running[id(x)]
             running[id(x)] = before + contrib
-            line = (f"grad({xname}) += grad({name}) × ∂{name}/∂{xname} = "
-                    f"{fixed_number(g)} × {fixed_number(d)} = {fixed_number(contrib)}")
+            line = w["steps.update"].format(x=xname, name=name, g=fixed_number(g), d=fixed_number(d),
+                                            c=fixed_number(contrib))
             if id(x) in touched:
                 sign = f"− {fixed_number(-contrib)}" if contrib < 0 else f"+ {fixed_number(contrib)}"
-                line += f"   → grad({xname}) = {fixed_number(before)} {sign} = {fixed_number(running[id(x)])}"
+                line += w["steps.running"].format(x=xname, before=fixed_number(before), sign=sign,
+                                                  after=fixed_number(running[id(x)]))
             touched.add(id(x))
             lines.append(line)
             updates.append([index[id(x)], fixed_number(running[id(x)])])
             updated.append(index[id(x)])
         frames.append({
-            "title": f"Step {step} of {len(inner)}: visit {name} = {op_text(node, names)}",
+            "title": w["steps.step_title"].format(step=step, n=len(inner), name=name, op=op),
             "lines": lines, "set": updates, "active": [i], "updated": updated,
             "edges": [f"e{i}_{k}" for k in range(len(node.inputs))],
         })
     leaves = [v for v in order if v.is_leaf and v.requires_grad]
     frames.append({
-        "title": "Done: every gradient is final",
-        "lines": [f"d{rname}/d{names[id(v)]} = grad({names[id(v)]}) = {fixed_number(running[id(v)])}"
+        "title": w["steps.done_title"],
+        "lines": [w["steps.done_line"].format(r=rname, x=names[id(v)], g=fixed_number(running[id(v)]))
                   for v in leaves],
         "set": [], "active": [], "updated": [index[id(v)] for v in leaves], "edges": [],
     })
@@ -149,14 +149,15 @@ _JS = """
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("frames-data").textContent);
-  var frames = data.frames, current = 0, timer = null;
+  var frames = data.frames, words = data.words, current = 0, timer = null;
+  function fill(template, k, n) { return template.replace("{k}", String(k)).replace("{n}", String(n)); }
   var gradText = {};
   data.grad_nodes.forEach(function (i) {
     var g = document.getElementById("v" + i);
     if (!g) { return; }
     var texts = g.querySelectorAll("text"), found = null;
     for (var k = 0; k < texts.length; k++) {
-      if (texts[k].textContent.indexOf("grad ") === 0) { found = texts[k]; }
+      if (texts[k].textContent.indexOf(words.grad) === 0) { found = texts[k]; }
     }
     if (found) {
       found.classList.add("grad-cell");
@@ -183,7 +184,7 @@ _JS = """
       frames[j].set.forEach(function (p) { state[p[0]] = p[1]; });
     }
     Object.keys(gradText).forEach(function (i) {
-      gradText[i].textContent = "grad " + (state.hasOwnProperty(i) ? state[i] : "\\u2014");
+      gradText[i].textContent = words.grad + (state.hasOwnProperty(i) ? state[i] : "\\u2014");
     });
     clearMarks();
     var f = frames[k];
@@ -222,8 +223,8 @@ _JS = """
       box.appendChild(div);
     });
     var steps = frames.length - 2;
-    byId("counter").textContent = k === 0 ? "start, before step 1 of " + steps
-      : k <= steps ? "step " + k + " of " + steps : "done: all " + steps + " steps";
+    byId("counter").textContent = fill(k === 0 ? words.counter_start
+      : k <= steps ? words.counter_step : words.counter_done, k, steps);
     byId("first").disabled = byId("prev").disabled = (k === 0);
     byId("next").disabled = byId("last").disabled = (k === frames.length - 1);
     document.body.setAttribute("data-frame", String(k));
@@ -231,13 +232,13 @@ _JS = """
   }
   function stop() {
     if (timer !== null) { clearInterval(timer); timer = null; }
-    byId("play").textContent = "\\u25b6 play";
+    byId("play").textContent = words.play;
     document.body.setAttribute("data-playing", "false");
   }
   function play() {
     if (timer !== null) { stop(); return; }
     if (current === frames.length - 1) { show(0); }
-    byId("play").textContent = "\\u23f8 pause";
+    byId("play").textContent = words.pause;
     document.body.setAttribute("data-playing", "true");
     timer = setInterval(function () { show(current + 1); }, Number(byId("speed").value));
   }
@@ -268,8 +269,10 @@ def _script_json(obj: Any) -> str:
 
 
 def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", title: str | None = None,
-                  timeout: float | None = None) -> str:
+                  timeout: float | None = None, lang: str | None = None) -> str:
     """The step-through page of ``root``'s backward pass, as an HTML string (see the module docstring)."""
+    lang = picture_lang(strings.resolve(lang))
+    w = strings.table(lang)
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str (or None for the default), got {type(title).__name__}")
     order = walk(root)
@@ -281,18 +284,25 @@ def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", tit
             "detached values or under no_grad(), so there is no backward pass to show"
         )
     names = shown_names(order)
-    frames = backward_frames(order)
-    source = build_source(order, grads=adjoints(order), number=fixed_number, rankdir=rankdir)
+    frames = backward_frames(order, lang)
+    source = build_source(order, grads=adjoints(order), number=fixed_number, rankdir=rankdir, lang=lang)
     svg = run_dot(source, "svg", timeout=timeout, what=f"{len(order)} Values").decode("utf-8")
     svg = svg[svg.index("<svg"):]
-    default = f"Backward pass of {names[id(root)]}, node by node"
+    default = w["steps.heading"].format(name=names[id(root)])
     heading = visible_text(title if title is not None else default, max_chars=200)
     payload = {
         "frames": frames,
         "grad_nodes": [i for i, v in enumerate(order) if v.requires_grad],
+        "words": {"grad": w["graph.grad"] + " ", "play": w["steps.play"], "pause": w["steps.pause"],
+                  "counter_start": w["steps.counter_start"], "counter_step": w["steps.counter_step"],
+                  "counter_done": w["steps.counter_done"]},
     }
+
+    def e(key: str) -> str:
+        return html.escape(w[key], quote=True)
+
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -301,24 +311,22 @@ def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", tit
 </head>
 <body data-frame="0" data-playing="false">
 <h1>{html.escape(heading)}</h1>
-<p class="intro">Each step visits one node, output first. Its gradient is final by then, and the
-chain rule passes it on: grad(input) += grad(node) &times; &part;node/&part;input, where the local
-derivative &part;node/&part;input is the small number where that input's edge enters the op.</p>
+<p class="intro">{e("steps.intro")}</p>
 <div id="controls">
-<button id="first" type="button" title="first frame (Home)">&laquo; first</button>
-<button id="prev" type="button" title="previous frame (&larr;)">&#x25c0; prev</button>
-<button id="play" type="button" title="play / pause (space)">&#x25b6; play</button>
-<button id="next" type="button" title="next frame (&rarr;)">next &#x25b6;</button>
-<button id="last" type="button" title="last frame (End)">last &raquo;</button>
-<label>speed <select id="speed"><option value="400">fast</option>
-<option value="1000" selected>normal</option><option value="2000">slow</option></select></label>
+<button id="first" type="button" title="{e("steps.first_tip")}">{e("steps.first")}</button>
+<button id="prev" type="button" title="{e("steps.prev_tip")}">{e("steps.prev")}</button>
+<button id="play" type="button" title="{e("steps.play_tip")}">{e("steps.play")}</button>
+<button id="next" type="button" title="{e("steps.next_tip")}">{e("steps.next")}</button>
+<button id="last" type="button" title="{e("steps.last_tip")}">{e("steps.last")}</button>
+<label>{e("steps.speed")} <select id="speed"><option value="400">{e("steps.fast")}</option>
+<option value="1000" selected>{e("steps.normal")}</option>
+<option value="2000">{e("steps.slow")}</option></select></label>
 <span id="counter"></span>
 </div>
 <div id="step-title"></div>
 <div id="lines"></div>
 <div id="graph">{svg}</div>
-<div class="legend">Red outline: the node being visited and its edges. Blue outline and red numbers:
-gradients that this step changed. &mdash; : gradient not reached yet.</div>
+<div class="legend">{e("steps.legend")}</div>
 <script type="application/json" id="frames-data">{_script_json(payload)}</script>
 <script>{_JS}</script>
 </body>
@@ -334,6 +342,7 @@ def render_backward_html(
     rankdir: str = "LR",
     title: str | None = None,
     timeout: float | None = None,
+    lang: str | None = None,
 ) -> Path:
     """Write one offline HTML page that steps through ``root``'s backward pass; returns the path.
 
@@ -346,9 +355,12 @@ def render_backward_html(
     (default 30, or ``$TINYGRAD_EDU_DOT_TIMEOUT``).  Any label can be shown:
     characters a file cannot hold (a lone surrogate) or a terminal would act on
     (control characters) are written as visible escapes such as ``\\ud800``.
+    ``lang`` ("en" or "zh") is the language of the page - buttons, step texts
+    and the graph's boxes; None means the language set by
+    ``tinygrad_edu.set_language`` ("en" unless set).
     """
     (target,) = check_outputs([path])
-    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout)
+    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout, lang=lang)
     write_atomic(target, page.encode("utf-8", "backslashreplace"))
     return target
 
@@ -375,11 +387,12 @@ class BackwardSteps:
     offline HTML file; :attr:`html` is the page's text.
     """
 
-    def __init__(self, page: str, n_frames: int, name: str, height: int) -> None:
+    def __init__(self, page: str, n_frames: int, name: str, height: int, lang: str = "en") -> None:
         self.html = page
         self.n_frames = n_frames
         self.height = height
         self._name = name
+        self._lang = lang
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` (atomically; missing folders are created); returns the path."""
@@ -389,7 +402,7 @@ class BackwardSteps:
 
     def _repr_html_(self) -> str:
         srcdoc = html.escape(self.html, quote=True)
-        title = html.escape(f"step-through page of the backward pass of {self._name}", quote=True)
+        title = html.escape(strings.text(self._lang, "steps.iframe_title", name=self._name), quote=True)
         return (f'<iframe srcdoc="{srcdoc}" sandbox="allow-scripts" title="{title}" '
                 f'style="width: 100%; height: {self.height}px; border: 1px solid #e5e7eb; '
                 f'border-radius: 6px;" loading="eager"></iframe>')
@@ -407,22 +420,24 @@ def backward_steps(
     title: str | None = None,
     timeout: float | None = None,
     height: int | None = None,
+    lang: str | None = None,
 ) -> BackwardSteps:
     """The step-through page of ``root``'s backward pass as a notebook object (see :class:`BackwardSteps`).
 
     The same page as :func:`render_backward_html` writes, with the same
     arguments and checks; ``height`` sets the inline frame's height in pixels
     (default: estimated from the graph, between 320 and 900).  ``.grad`` is
-    not touched.
+    not touched.  ``lang``: as for :func:`render_backward_html`.
     """
     if height is not None and (isinstance(height, bool) or not isinstance(height, int) or height < 50):
         raise ValueError(f"height must be an int of at least 50 pixels (or None), got {height!r}")
-    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout)
+    lang = picture_lang(strings.resolve(lang))
+    page = backward_page(root, max_nodes=max_nodes, rankdir=rankdir, title=title, timeout=timeout, lang=lang)
     order = walk(root)
-    frames = backward_frames(order)
+    frames = backward_frames(order, lang)
     if height is None:
         longest = max(len(f["lines"]) for f in frames)
         start = page.index('<div id="graph">')
         estimate = 290 + 26 * longest + _svg_height_px(page[start:])
         height = int(min(INLINE_MAX_HEIGHT, max(INLINE_MIN_HEIGHT, estimate)))
-    return BackwardSteps(page, len(frames), shown_names(order)[id(root)], height)
+    return BackwardSteps(page, len(frames), shown_names(order)[id(root)], height, lang)

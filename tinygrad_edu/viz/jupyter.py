@@ -3,7 +3,9 @@
 The engine's ``Value._repr_mimebundle_`` calls the display hook that
 ``tinygrad_edu/__init__.py`` installs, which imports this module on first use
 and calls :func:`mimebundle`; so evaluating a Value in a notebook cell shows the
-picture of :func:`~tinygrad_edu.viz.draw_graph`.  Graphviz's layout is given
+picture of :func:`~tinygrad_edu.viz.draw_graph`, in the language set by
+``tinygrad_edu.set_language`` (``tg.set_language("zh")`` once, and every Value
+shows 数据 / 梯度).  Graphviz's layout is given
 at most :data:`JUPYTER_DOT_TIMEOUT` seconds, so a display never blocks the
 kernel for long.  When the picture cannot be made - the graph has more Values
 than the cap, the layout runs out of time, or Graphviz's ``dot`` program is
@@ -48,7 +50,7 @@ def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
         return _note(text, f"it has {n} Values, more than the {max_nodes} drawn inline; call "
                            f'tinygrad_edu.viz.render_graph(v, "g.svg", max_nodes={n}) to draw it into a file')
     try:
-        svg = run_dot(graph_source(value, max_nodes=max_nodes), "svg", timeout=timeout,
+        svg = run_dot(graph_source(value, max_nodes=max_nodes, lang=None), "svg", timeout=timeout,
                       what=f"{n} Values").decode("utf-8")
     except DotTimeoutError:
         return _note(text, f"Graphviz's layout of its {n} Values took over {timeout:g} s; draw it into a "

@@ -27,6 +27,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 
+from tinygrad_edu import strings
 from tinygrad_edu.engine.value import Value
 
 #: Unicode categories shown as escapes: control, format, surrogate, private use,
@@ -156,7 +157,7 @@ def shown_names(order: Sequence[Value], max_chars: int = 60) -> dict[int, str]:
     return {k: visible_text(name, max_chars) for k, name in node_names(order).items()}
 
 
-def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
+def op_text(v: Value, names: dict[int, str], max_args: int = 6, lang: str = "en") -> str:
     """How ``v`` was computed, in math notation with its inputs' names: ``w × x``, ``σ(u2)``, ``u1 ** 2``.
 
     >>> import tinygrad_edu as tg
@@ -172,6 +173,7 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
     spec = v.op_spec
     if spec is None:
         return names.get(id(v), short_number(v.data))
+    more = strings.table(lang)["explain.more"]  # "{n} more", for arguments left out
     args = [names.get(id(x), short_number(x.data)) for x in v.inputs]
     param = v.param
     if spec.arity == 2:  # an operator between its inputs; a named one as a call: max(a, b)
@@ -189,10 +191,10 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6) -> str:
         wrap = [f"({a})" if a.startswith("-") else a for a in args]
         terms = [f"{wrap[i]}·{wrap[half + i]}" for i in range(half)]
         if len(terms) > max_args:
-            terms = [*terms[: max_args - 1], f"… {len(terms) - max_args + 1} more"]
+            terms = [*terms[: max_args - 1], "… " + more.format(n=len(terms) - max_args + 1)]
         return " + ".join(terms)
     if len(args) > max_args:
-        args = [*args[: max_args - 1], f"… {len(args) - max_args + 1} more"]
+        args = [*args[: max_args - 1], "… " + more.format(n=len(args) - max_args + 1)]
     inner = ", ".join(args)
     if isinstance(param, (int, float)) and not isinstance(param, bool):
         inner += f"; {spec.param}={short_number(float(param))}"
