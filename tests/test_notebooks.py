@@ -102,6 +102,9 @@ def test_without_lang_takes_out_only_the_lang_argument():
     assert tool.without_lang('f(x, lang="en")') == "f(x)"
     assert tool.without_lang('f(x, lang="fr")') == 'f(x, lang="fr")'  # only the two languages
     assert tool.without_lang('g(slang="zh")') == 'g(slang="zh")'
+    assert tool.without_lang('import tinygrad_edu as tg\ntg.set_language("zh")   # 中文\nx = 1\n') == (
+        "import tinygrad_edu as tg\nx = 1\n")
+    assert tool.without_lang('tg.set_language("fr")\n') == 'tg.set_language("fr")\n'
 
 
 def test_stdout_in_pieces_compares_equal_to_stdout_in_one_piece():
@@ -129,9 +132,9 @@ def test_every_call_that_takes_lang_draws_in_chinese_in_the_twin(path):
     pytest.importorskip("matplotlib", reason="reading the plots' signatures needs the viz extra")
     en, zh = _load(path), _load(ZH_DIR / path.name)
     for i, (a, b) in enumerate(zip(_code_cells(en), _code_cells(zh)), start=1):
-        assert _source(b) == tool.with_lang(_source(a)), (
-            f"zh/{path.name} code cell {i}: every plots.*/viz.* call that takes lang should say lang=\"zh\" "
-            "(python3 tools/refresh_notebooks.py --sync-code writes them)")
+        assert _source(b) == tool.twin_code(_source(a)), (
+            f"zh/{path.name} code cell {i}: every plots.*/viz.* call that takes lang should say lang=\"zh\", "
+            "and tg.set_language(\"zh\") follows the import (python3 tools/refresh_notebooks.py --sync-code)")
 
 
 def test_with_lang_adds_lang_only_where_the_function_takes_it():

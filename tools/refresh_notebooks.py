@@ -49,6 +49,9 @@ LANGUAGE_INFO = {"name": "python"}
 
 #: Python's default repr, ``<module.Class object at 0x7f...>``: its address changes from run to run.
 _DEFAULT_REPR = re.compile(r"^<[\w.]+( object)? at 0x[0-9a-fA-F]+>$")
+#: The line a twin adds after ``import tinygrad_edu as tg``, so Values display their graphs in Chinese.
+SET_LANGUAGE = 'tg.set_language("zh")                 # 计算图、explain 等都用中文'
+_SET_LANGUAGE = re.compile(r"""^tg\.set_language\((["'])(?:zh|en)\1\)[^\n]*\n?""", re.M)
 _LANG_ARG = re.compile(r"""(,\s*lang\s*=\s*(["'])(?:zh|en)\2)|(\blang\s*=\s*(["'])(?:zh|en)\4\s*,\s*)|"""
                        r"""(\blang\s*=\s*(["'])(?:zh|en)\6)""")
 
@@ -59,14 +62,16 @@ def notebooks() -> list[Path]:
 
 
 def without_lang(code: str) -> str:
-    """``code`` with every ``lang="zh"`` / ``lang="en"`` argument taken out (how twins may differ).
+    """``code`` without ``lang="zh"`` / ``lang="en"`` arguments and ``tg.set_language(...)`` lines.
+
+    That is how a twin's code may differ from the English code.
 
     >>> without_lang('plots.plot_bce_eps(lang="zh")')
     'plots.plot_bce_eps()'
     >>> without_lang("plots.plot_training(history, lang='zh', title=t)")
     'plots.plot_training(history, title=t)'
     """
-    return _LANG_ARG.sub("", code)
+    return _LANG_ARG.sub("", _SET_LANGUAGE.sub("", code))
 
 
 def with_lang(code: str, lang: str = "zh") -> str:
@@ -93,6 +98,16 @@ def with_lang(code: str, lang: str = "zh") -> str:
     return "".join(out) + code[i:]
 
 
+def twin_code(code: str) -> str:
+    """The Chinese twin's version of an English code cell: ``lang="zh"`` in, and after
+    ``import tinygrad_edu as tg`` the line :data:`SET_LANGUAGE`."""
+    code = with_lang(code)
+    if re.search(r"^import tinygrad_edu as tg$", code, re.M):
+        code = re.sub(r"^import tinygrad_edu as tg$", "import tinygrad_edu as tg\n" + SET_LANGUAGE, code,
+                      count=1, flags=re.M)
+    return code
+
+
 def sync_code(english: Path, twin: Path) -> bool:
     """Give ``twin`` the code cells of ``english`` (with ``lang="zh"``); returns whether it changed."""
     import nbformat
@@ -105,7 +120,7 @@ def sync_code(english: Path, twin: Path) -> bool:
                          "add or remove the twin's cells by hand (with their Chinese text)")
     changed = False
     for a, b in zip(en_code, zh_code):
-        new = with_lang(source(a))
+        new = twin_code(source(a))
         if source(b) != new:
             b.source, b.outputs, b.execution_count, changed = new, [], None, True
     if changed:
