@@ -96,6 +96,13 @@ def test_the_notebooks_are_there_in_order_with_a_chinese_twin_each():
     assert [p.name for p in CHINESE] == IN_ORDER
 
 
+def test_the_refresh_tools_own_examples():
+    import doctest
+
+    result = doctest.testmod(tool, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 4 and result.failed == 0
+
+
 def test_without_lang_takes_out_only_the_lang_argument():
     assert tool.without_lang('plots.plot_bce_eps(lang="zh")') == "plots.plot_bce_eps()"
     assert tool.without_lang("f(x, lang='zh', title=t)") == "f(x, title=t)"
@@ -105,6 +112,18 @@ def test_without_lang_takes_out_only_the_lang_argument():
     assert tool.without_lang('import tinygrad_edu as tg\ntg.set_language("zh")   # 中文\nx = 1\n') == (
         "import tinygrad_edu as tg\nx = 1\n")
     assert tool.without_lang('tg.set_language("fr")\n') == 'tg.set_language("fr")\n'
+
+
+def test_pictures_inside_html_compare_by_kind_and_the_text_around_them_exactly():
+    def html(svg: str, words: str) -> dict[str, Any]:
+        page = f"&lt;h1&gt;{words}&lt;/h1&gt;&lt;svg width=&quot;{svg}pt&quot;&gt;&lt;g/&gt;&lt;/svg&gt;"
+        return {"outputs": [{"output_type": "display_data", "data": {"text/html": page}}]}
+
+    title = "L 的误差反向传播"
+    assert tool.text_outputs(html("155", title)) == tool.text_outputs(html("160", title))
+    assert tool.text_outputs(html("155", title)) != tool.text_outputs(html("155", "backward pass"))
+    img = '<img src="data:image/png;base64,iVBORw0KGgo=">'
+    assert tool.without_pictures(img) == '<img src="data:image/png;…">'
 
 
 def test_stdout_in_pieces_compares_equal_to_stdout_in_one_piece():

@@ -52,6 +52,9 @@ _DEFAULT_REPR = re.compile(r"^<[\w.]+( object)? at 0x[0-9a-fA-F]+>$")
 #: The line a twin adds after ``import tinygrad_edu as tg``, so Values display their graphs in Chinese.
 SET_LANGUAGE = 'tg.set_language("zh")                 # 计算图、explain 等都用中文'
 _SET_LANGUAGE = re.compile(r"""^tg\.set_language\((["'])(?:zh|en)\1\)[^\n]*\n?""", re.M)
+#: An inline SVG picture, as markup or escaped inside an iframe's srcdoc.
+_SVG = re.compile(r"(?:<|&lt;)svg\b.*?(?:<|&lt;)/svg(?:>|&gt;)", re.S)
+_DATA_URI = re.compile(r"data:(image/[\w+.-]+);base64,[A-Za-z0-9+/=\s]*")
 _LANG_ARG = re.compile(r"""(,\s*lang\s*=\s*(["'])(?:zh|en)\2)|(\blang\s*=\s*(["'])(?:zh|en)\4\s*,\s*)|"""
                        r"""(\blang\s*=\s*(["'])(?:zh|en)\6)""")
 
@@ -168,6 +171,21 @@ def execute(path: Path, cwd: Path) -> tuple[Any, float]:
     return nb, seconds
 
 
+def without_pictures(text: str) -> str:
+    """``text`` (HTML) with each inline ``<svg>`` and each ``data:image/...`` URI replaced by a mark.
+
+    Pictures inside HTML are compared like pictures: by being there, not by their
+    bytes (which depend on the Graphviz and matplotlib versions).
+
+    >>> without_pictures('<p>a</p><svg width="2pt"><g/></svg><img src="data:image/png;base64,iVBO=">')
+    '<p>a</p><svg…/><img src="data:image/png;…">'
+    >>> without_pictures('&lt;div&gt;&lt;svg viewBox=&quot;0 0 1 1&quot;&gt;&lt;/svg&gt;')
+    '&lt;div&gt;<svg…/>'
+    """
+    text = _SVG.sub("<svg…/>", text)
+    return _DATA_URI.sub(lambda m: f"data:{m.group(1)};…", text)
+
+
 def coalesce_streams(outputs: list[Any]) -> list[Any]:
     """``outputs`` with each run of stdout (or stderr) pieces joined into one output.
 
@@ -196,7 +214,8 @@ def text_outputs(cell: Any) -> list[tuple[str, ...]]:
             shown.append((kind, out["ename"], out["evalue"]))
         else:
             data = out.get("data", {})
-            texts = tuple(f"{mime}: {data[mime]}" for mime in sorted(data) if mime not in IMAGE_TYPES)
+            texts = tuple(f"{mime}: {without_pictures(source({'source': data[mime]}))}"
+                          for mime in sorted(data) if mime not in IMAGE_TYPES)
             images = tuple(mime for mime in sorted(data) if mime in IMAGE_TYPES)
             shown.append((kind, *images, *texts))
     return shown
