@@ -15,6 +15,7 @@ import math
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as hst
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
@@ -58,7 +59,8 @@ def _torch_apply(op: Op, xs: list, p: object):
         "clamp": lambda x: torch.clamp(x, min=p[0], max=p[1]),
     }
     binary = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow_value": torch.pow,
-              "maximum": torch.maximum, "minimum": torch.minimum}
+              "maximum": torch.maximum, "minimum": torch.minimum,
+              "tie": lambda a, b: a + 0.0 * b}  # a, with b recorded at derivative 0
     if name in unary:
         return unary[name](xs[0])
     return binary[name](xs[0], xs[1])
@@ -232,3 +234,39 @@ def test_sgd_matches_torch(kw):
 def test_adam_matches_torch(kw):
     ours, theirs = _run_optimizer(lambda ps: optim.Adam(ps, **kw), lambda ps: torch.optim.Adam(ps, **kw))
     assert all(_close(a, b, ulps=64) for a, b in zip(ours, theirs)), (ours, theirs)
+
+
+# ------------------------------------------------------------ second derivatives where the first is constant
+KINKED = {
+    "relu": (lambda v: v.relu(), torch.relu),
+    "elu": (lambda v: v.elu(0.5), lambda t: TF.elu(t, 0.5)),
+    "leaky_relu": (lambda v: v.leaky_relu(0.1), lambda t: TF.leaky_relu(t, 0.1)),
+    "abs": (abs, torch.abs),
+    "clamp": (lambda v: v.clamp(-1.0, 1.0), lambda t: torch.clamp(t, -1.0, 1.0)),
+    "maximum": (lambda v: tg.maximum(v, 0.25), lambda t: torch.maximum(t, torch.tensor(0.25, dtype=t.dtype))),
+    "minimum": (lambda v: tg.minimum(v * v, 2.0),
+                lambda t: torch.minimum(t * t, torch.tensor(2.0, dtype=t.dtype))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KINKED))
+def test_second_derivative_through_a_kinked_op_matches_torch(name: str):
+    """tg.grad(tg.grad(f(x), x, create_graph=True), x) equals torch's (a first derivative that torch does not
+    record, e.g. clamp's, is constant: its derivative is 0) and needs no allow_unused."""
+    ours_f, torch_f = KINKED[name]
+
+    kinks = (-1.4142, -1.0, 0.0, 0.25, 1.0, 1.4142)
+
+    @given(hst.floats(-3.0, 3.0).filter(lambda v: min(abs(v - k) for k in kinks) > 1e-3))
+    def check(x: float):
+        v = Value(x)
+        d1 = tg.grad(ours_f(v), v, create_graph=True)
+        d2 = tg.grad(d1, v).data
+        t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        (td1,) = torch.autograd.grad(torch_f(t), t, create_graph=True)
+        td2 = torch.autograd.grad(td1, t, allow_unused=True)[0] if td1.requires_grad else None
+        assert _close(d1.data, td1.item()), (name, x, d1.data, td1.item())
+        theirs = 0.0 if td2 is None else td2.item()
+        assert _close(d2, theirs, ulps=64, scale=max(1.0, x * x)), (name, x, d2, theirs)
+
+    check()

@@ -305,8 +305,8 @@ def test_second_derivative_of_linear_function():
     x = Value(2.0)
     d1 = tg.grad(3 * x + 1, x, create_graph=True)
     assert d1.data == 3.0
-    with pytest.raises(ValueError, match="allow_unused=True"):
-        tg.grad(d1, x)
+    assert d1.requires_grad  # a derivative taken with create_graph depends on its input...
+    assert tg.grad(d1, x).data == 0.0  # ...so differentiating it again gives 0, not "not used"
     assert tg.grad(d1, x, allow_unused=True).data == 0.0
 
 

@@ -206,3 +206,89 @@ def test_readme_image_is_current(tmp_path):
     assert main(["graph", "sigmoid(w*x + b)", "--set", "x=1", "w=2", "b=0",
                  "-o", str(tmp_path / "neuron.svg")]) == 0
     assert svg_texts(committed.read_bytes()) == svg_texts((tmp_path / "neuron.svg").read_bytes())
+
+
+# ---------------------------------------------------------------- names as Python reads them (NFKC)
+def test_two_set_names_that_python_reads_alike_are_refused(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["graph", "x*ｘ", "--set", "x=1", "ｘ=2", "--explain"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "--set gives 'x' and 'ｘ', which Python reads as the same name 'x' (NFKC" in err
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ExpressionError, match="are one name to Python, which reads both as 'fi'"):
+        parse_expression("ﬁ * 2", {"fi": 1.0, "ﬁ": 2.0})
+
+
+@pytest.mark.parametrize("expr", ["ｘ*3", "x*3"])
+def test_a_fullwidth_set_name_is_the_name_python_reads(expr: str, capsys):
+    assert main(["graph", expr, "--set", "ｘ=2", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "y = ｘ × 3 = 6.0000"  # the leaf keeps the spelling given to --set
+    assert "with ｘ = 2.0000" in out and "dy/dｘ = 3.0000" in out
+    y, leaves = parse_expression(expr, {"ｘ": 2.0})
+    assert y.data == 6.0 and list(leaves) == ["ｘ"] and leaves["ｘ"].label == "ｘ"
+
+
+def test_an_unknown_fullwidth_name_is_shown_as_typed_and_as_read(capsys):
+    assert main(["graph", "ｙ*3", "--set", "x=2"]) == 2
+    assert "unknown name 'ｙ' (read as 'y'): give it a value" in capsys.readouterr().err
+
+
+def test_the_result_is_not_named_like_a_fullwidth_variable(capsys):
+    assert main(["graph", "x*ｙ", "--set", "x=1", "ｙ=3", "--explain"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "f = x × ｙ = 3.0000"
+
+
+# ---------------------------------------------------------------- one notation with explain
+def test_max_and_min_as_explain_prints_them(capsys):
+    assert main(["graph", "max(a, b) + min(a, b)", "--set", "a=1", "b=2", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "u1 = max(a, b) = 2.0000" in out and "u2 = min(a, b) = 1.0000" in out
+    assert "dy/da = 0.0000 + 1.0000 = 1.0000" in out and "dy/db = 1.0000 + 0.0000 = 1.0000" in out
+
+
+def test_every_function_name_explain_prints_parses_back_to_the_same_graph():
+    """explain's text of a node, typed back as an expression, gives the same op and value."""
+    from tinygrad_edu.engine.autograd import topological_order
+    from tinygrad_edu.viz.labels import node_names, op_text
+
+    a, b = tg.Value(0.7, label="a"), tg.Value(-1.3, label="b")
+    for node in [tg.maximum(a, b), tg.minimum(a, b), a.sigmoid(), a.relu(), a.silu(), a.gelu(), a.elu(0.5),
+                 tg.sum([a, b, a]), a.leaky_relu(0.25), a.clamp(max=0.5), b.clamp(-1, 1), a.softplus(2)]:
+        order = topological_order(node)
+        text = op_text(node, node_names(order))
+        y, _ = parse_expression(text, {"a": 0.7, "b": -1.3})
+        assert y.op == node.op and y.data == node.data, (text, y, node)
+
+
+def test_the_max_and_min_legend_lists_both_partial_derivatives(capsys):
+    assert main(["graph", "max(a, b)", "--set", "a=1", "b=2"]) == 0
+    dot = capsys.readouterr().out
+    assert "∂f/∂a = 1 if a &gt; b, ½ if a = b, else 0; ∂f/∂b = 1 if b &gt; a, ½ if a = b, else 0" in dot \
+        or "∂f/∂a = 1 if a > b, ½ if a = b, else 0; ∂f/∂b = 1 if b > a, ½ if a = b, else 0" in dot
+    assert main(["graph", "min(a, b)", "--set", "a=1", "b=2", "--explain"]) == 0
+    assert "∂f/∂a = 1 if a < b, ½ if a = b, else 0; ∂f/∂b = 1 if b < a, ½ if a = b, else 0" \
+        in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- an expression may start with a minus
+@pytest.mark.parametrize(("expr", "value"), [("-x*2", -2.0), ("-exp(x)", -2.718281828459045),
+                                             ("-(x)", -1.0), ("-1*x", -1.0)])
+def test_an_expression_that_starts_with_a_minus_is_the_expression(expr: str, value: float, tmp_path):
+    r = run("graph", expr, "--set", "x=1", "--explain", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("y = ") and first.endswith(f"= {value:.4f}")
+    r = run("graph", "--set", "x=1", "--explain", "--", expr, cwd=tmp_path)  # after options, with --
+    assert r.returncode == 0, r.stderr
+
+
+def test_options_still_read_as_options_beside_a_minus_expression(tmp_path):
+    r = run("graph", "-x*2", "--set", "x=1", "-o", "g.dot", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "g.dot").read_text(encoding="utf-8").startswith('digraph "graph"')
+    r = run("graph", "x", "--set", "x=1", "-x*2", cwd=tmp_path)  # a second expression: refused clearly
+    assert r.returncode == 2 and "--set expects NAME=NUMBER pairs such as x=1.5, got '-x*2'" in r.stderr
+    r = run("graph", "-h", cwd=tmp_path)
+    assert r.returncode == 0 and "An expression may start with a minus" in r.stdout

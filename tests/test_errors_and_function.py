@@ -152,3 +152,35 @@ def test_function_under_no_grad_records_nothing():
     with tg.no_grad():
         y = Cube.apply(Value(2.0))
     assert y.op == "" and not y.requires_grad
+
+
+def test_anomaly_messages_show_labels_and_function_names_escaped():
+    class Blow(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return math.inf
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return (grad_output,)
+
+    evil = type("Blow\x1b[2J", (Blow,), {})
+    p = Value(1e308, label="big\x1b]0;title\x07")
+    q = Value(0.0, label="q\x1b[31m\n")
+    with tg.detect_anomaly():
+        with pytest.raises(tg.AnomalyError) as forward:
+            p * 10
+        with pytest.raises(tg.AnomalyError) as function:
+            evil.apply(p)
+        r = q.sqrt()
+        with pytest.raises(tg.AnomalyError) as backward:
+            r.backward()
+    for e in (forward, function, backward):
+        msg = str(e.value)
+        assert not any(ch in msg for ch in "\x1b\x07\n"), msg
+    assert "from inputs 1e+308 ('big\\x1b]0;title\\x07'), 10.0" in str(forward.value)
+    assert str(function.value).startswith("forward: 'Blow\\x1b[2J' gave inf")
+    assert "to its input 0 ('q\\x1b[31m\\n')" in str(backward.value)
+    p.label = "plain"
+    with tg.detect_anomaly(), pytest.raises(tg.AnomalyError, match=r"from inputs 1e\+308 \(plain\), 10\.0"):
+        p * 10

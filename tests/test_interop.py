@@ -205,3 +205,71 @@ def test_torch_is_imported_lazily_and_a_missing_torch_says_how_to_install(monkey
         to_torch(nn.Linear(1, 1, seed=0))
     with pytest.raises(ImportError, match="pip install torch"):
         from_torch(object())
+
+
+# ---------------------------------------------------------------- the hostile round
+@pytest.mark.parametrize("dtype", ["complex128", "complex64"])
+def test_a_complex_linear_is_refused_not_stripped_of_its_imaginary_parts(dtype: str):
+    torch = pytest.importorskip("torch")
+    layer = torch.nn.Linear(2, 1, dtype=getattr(torch, dtype))
+    with pytest.raises(TypeError, match=rf"from_torch: the module\[1\] \(Linear\) has the parameter 'weight' "
+                                        rf"of dtype torch\.{dtype}; tinygrad_edu computes with real numbers"):
+        from_torch(torch.nn.Sequential(torch.nn.Tanh(), layer))
+
+
+def test_subclasses_that_redefine_forward_are_refused_by_name():
+    torch = pytest.importorskip("torch")
+
+    class Doubled(torch.nn.Linear):
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    class Reversed(torch.nn.Sequential):
+        def forward(self, x):
+            for m in reversed(self):
+                x = m(x)
+            return x
+
+    with pytest.raises(TypeError, match=r"the module\[0\] is a Doubled, a subclass of torch\.nn\.Linear that "
+                                        r"redefines forward\(\)"):
+        from_torch(torch.nn.Sequential(Doubled(2, 1)))
+    with pytest.raises(TypeError, match=r"the module is a Reversed, a subclass of torch\.nn\.Sequential"):
+        from_torch(Reversed(torch.nn.Linear(2, 2), torch.nn.Tanh()))
+
+    class OursDoubled(nn.Linear):
+        def forward(self, x):
+            return [2 * y for y in super().forward(x)]
+
+    class OursSkip(nn.Sequential):
+        def __call__(self, x):
+            return x
+
+    doubled = r"to_torch: the model\[1\] is a OursDoubled, a subclass of nn\.Linear that redefines forward"
+    with pytest.raises(TypeError, match=doubled):
+        to_torch(nn.Sequential(nn.ReLU(), OursDoubled(2, 1, seed=0)))
+    skip = r"is a OursSkip, a subclass of nn\.Sequential that redefines __call__"
+    with pytest.raises(TypeError, match=skip):
+        to_torch(OursSkip(nn.Linear(1, 1, seed=0)))
+
+
+def test_a_subclass_that_keeps_forward_converts_and_computes_the_same():
+    torch = pytest.importorskip("torch")
+
+    class Named(torch.nn.Linear):  # only a new name: the computation is Linear's
+        pass
+
+    torch.manual_seed(0)
+    layer = Named(2, 1, dtype=torch.float64)
+    ours = from_torch(layer)
+    x = [0.3, -1.2]
+    assert ours(x)[0].data == pytest.approx(layer(torch.tensor(x, dtype=torch.float64)).item(), abs=1e-15)
+
+
+def test_a_torch_module_with_forward_hooks_is_refused():
+    torch = pytest.importorskip("torch")
+    layer = torch.nn.Linear(2, 1)
+    handle = layer.register_forward_hook(lambda m, i, o: o * 3)
+    with pytest.raises(TypeError, match="has forward hooks"):
+        from_torch(layer)
+    handle.remove()
+    assert isinstance(from_torch(layer), nn.Linear)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tinygrad_edu import model_file as nn_model_file
 from tinygrad_edu import nn
 from tinygrad_edu.nn import (
     GELU,
@@ -317,3 +318,77 @@ def _first_width(model: Module) -> int:
             if width:
                 return width
     return 0
+
+
+# ---------------------------------------------------------------- the hostile round
+def _file(tmp_path, payload_text: str) -> str:
+    path = tmp_path / "m.json"
+    path.write_text(payload_text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_parameter_given_twice_in_the_file_is_refused_and_changes_nothing(tmp_path):
+    model = Linear(1, 1, seed=0)
+    before = model.state_dict()
+    text = ('{"format": "tinygrad_edu.module", "version": 1, "module": "Linear", "architecture": null, '
+            '"parameters": {"weight.0.0": 0.5, "bias.0": 0.25, "weight.0.0": 9.0}}')
+    path = _file(tmp_path, text)
+    twice = r"m\.json: .*the key 'weight\.0\.0' is given twice in one object"
+    with pytest.raises(StateDictError, match=twice):
+        model.load(path)
+    assert model.state_dict() == before
+    with pytest.raises(StateDictError, match="given twice"):
+        load_model(path)
+    once = text.replace(', "weight.0.0": 9.0', "")  # the same file without the repeat loads
+    assert model.load(_file(tmp_path, once)).state_dict() == {"weight.0.0": 0.5, "bias.0": 0.25}
+
+
+def test_the_files_module_field_is_escaped_in_the_error(tmp_path):
+    evil = "Net\x1b[2J\x1b]0;owned\x07\nline"
+    payload = {"format": "tinygrad_edu.module", "version": 1, "module": evil, "architecture": None,
+               "parameters": {}}
+    path = _file(tmp_path, json.dumps(payload))
+    with pytest.raises(StateDictError) as e:
+        load_model(path)
+    msg = str(e.value)
+    assert "\x1b" not in msg and "\x07" not in msg and "\n" not in msg
+    assert "saved from a 'Net\\x1b[2J\\x1b]0;owned\\x07\\nline'" in msg
+    payload["module"] = "MyNet"  # a plain name reads as it is
+    with pytest.raises(StateDictError, match="saved from a MyNet that is not a built-in model"):
+        load_model(_file(tmp_path, json.dumps(payload)))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs a /dev/zero device")
+def test_a_model_path_linked_to_an_endless_device_is_refused_after_a_bounded_read(tmp_path):
+    link = tmp_path / "model.json"
+    link.symlink_to("/dev/zero")
+    model = Linear(2, 1, seed=0)
+    before = model.state_dict()
+    limit = f"larger than {nn_model_file.MAX_FILE_BYTES // 2**20} MiB"
+    with pytest.raises(StateDictError, match=limit):
+        model.load(link)
+    with pytest.raises(StateDictError, match=limit):
+        load_model(link)
+    assert model.state_dict() == before
+
+
+def test_a_model_file_over_the_size_limit_is_refused_without_reading_it(tmp_path, monkeypatch):
+    model = Linear(2, 1, seed=0)
+    path = tmp_path / "big.json"
+    model.save(path)
+    size = path.stat().st_size
+    monkeypatch.setattr(nn_model_file, "MAX_FILE_BYTES", size - 1)
+    with pytest.raises(StateDictError, match="the largest model file this library reads"):
+        model.load(path)
+    monkeypatch.setattr(nn_model_file, "MAX_FILE_BYTES", size)  # exactly at the limit: fine
+    assert load_model(path).state_dict() == model.state_dict()
+
+
+def test_save_and_load_with_an_empty_path_say_the_path_is_empty(tmp_path):
+    model = Linear(1, 1, seed=0)
+    with pytest.raises(ValueError, match="the path is empty"):
+        model.save("")
+    with pytest.raises(ValueError, match="path is empty"):
+        model.load("")
+    with pytest.raises(ValueError, match="path is empty"):
+        load_model("")

@@ -71,6 +71,9 @@ def test_nan_propagates_through_every_op(op: Op):
         xs = [0.75] * n
         xs[i] = NAN
         y = apply_op(op, [Value(x) for x in xs], p)
+        if op.name == "tie" and i == 1:  # tie(a, b) is a: b is only recorded (its derivative is 0)
+            assert y.data == 0.75
+            continue
         assert math.isnan(y.data), (op.name, xs, p, y.data)
 
 
@@ -276,3 +279,58 @@ def test_detect_anomaly_as_a_decorator():
     with pytest.raises(tg.AnomalyError, match="forward: exp"):
         overflow()
     assert Value(1000.0).exp().data == INF
+
+
+# ---------------------------------------------------------------- the hostile round: one rule each
+@pytest.mark.parametrize("x, lo, hi", [(2.0, 0.0, NAN), (-1.0, NAN, 1.0), (0.5, NAN, None), (0.5, None, NAN)])
+def test_clamp_with_a_nan_bound_is_nan_like_torch(x: float, lo, hi):
+    import torch
+
+    y = Value(x).clamp(lo, hi)
+    assert math.isnan(y.data)
+    t = torch.clamp(torch.tensor(x, dtype=torch.float64), lo, hi)
+    assert math.isnan(t.item())
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Value(-INF) ** 0.5,
+    lambda: Value(-INF).sqrt(),
+    lambda: Value(-1e308) ** 0.5,
+    lambda: Value(-1.0) ** 0.5,
+    lambda: Value(-INF) ** Value(0.5),
+    lambda: Value(-INF) ** 1.5,
+])
+def test_a_negative_base_with_a_fractional_exponent_is_one_domain_error_infinity_included(make):
+    """torch gives nan for all of these; the project's rule makes every one the same DomainError."""
+    with pytest.raises(DomainError, match=r"pow|sqrt") as e:
+        make()
+    assert "negative" in str(e.value) or ">= 0" in str(e.value)
+
+
+def test_a_negative_infinite_base_with_an_integer_exponent_is_still_a_number():
+    assert (Value(-INF) ** 2).data == INF and (Value(-INF) ** 3).data == -INF
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_a_class_index_with_thousands_of_digits_is_a_clear_range_error(loss: str, sign: int):
+    target = sign * 10**5000
+    clear = r"target = an? (negative )?int with about 5001 digits is out of range: there are 2 classes"
+    with pytest.raises(ValueError, match=clear):
+        getattr(F, loss)([0.1, 0.2], target)
+    with pytest.raises(ValueError, match=r"target\[1\] = .*5001 digits is out of range"):
+        getattr(F, loss)([[0.1, 0.2], [0.3, 0.4]], [0, target])
+
+
+@pytest.mark.parametrize("text", ["1e400", "-1e400", "1e4000"])
+def test_a_numpy_longdouble_beyond_the_float_range_overflows_like_a_huge_int(text: str):
+    big = np.longdouble(text)
+    if np.isinf(big):
+        pytest.skip("this platform's long double is a plain double: no finite value beyond 1e308")
+    too_large = r"Value\(\) got the numpy longdouble .*too large for a float"
+    with pytest.raises(NumericOverflowError, match=too_large):
+        Value(big)
+    with pytest.raises(NumericOverflowError):
+        Value(10**400)
+    assert Value(np.longdouble("1e300")).data == 1e300  # in range: converted
+    assert Value(np.float64("inf")).data == INF  # an infinity is an infinity, not an overflow

@@ -102,6 +102,8 @@ def _public_apply(op: Op, xs: list[Value], p: object) -> Value:
         return xs[0].gelu(approximate="tanh")
     if op.name == "clamp":
         return xs[0].clamp(*p)
+    if op.name == "tie":  # recorded by grad(create_graph=True) where a derivative is locally constant
+        return tg.grad(xs[0].relu(), xs[0], create_graph=True)
     if op.arity == 2:
         return getattr(xs[0], op.method)(xs[1])
     method = getattr(xs[0], op.method, None)
@@ -201,3 +203,80 @@ def test_random_expression_trees_match_finite_differences(tree, xs):
     scale = f(*[Value(x) for x in xs]).data
     for a, n in zip(auto, num):
         assert abs(a - n) <= grad_tolerance(a, n, scale), (tree, xs, auto, num)
+
+
+# ------------------------------------------------------------ second derivatives where the first is constant
+@pytest.mark.parametrize("op", OPS, ids=IDS)
+def test_every_create_graph_derivative_can_be_differentiated_again_without_allow_unused(op: Op):
+    """Each first derivative d/dxᵢ depends on xᵢ, so grad() of it in xᵢ needs no allow_unused; every second
+    derivative equals central differences of the first - 0 where the first is locally constant."""
+
+    @given(st.op_inputs(op))
+    def check(case):
+        xs, p = case
+        leaves = [Value(x) for x in xs]
+        y = apply_op(op, leaves, p)
+        first = tg.grad(y, leaves, create_graph=True)
+        for i, gi in enumerate(first):
+            assert gi.requires_grad, (op.name, xs, p, i)
+            own = tg.grad(gi, leaves[i])  # no allow_unused: d/dxᵢ always depends on xᵢ
+            # a cross partial may be truly unused (dot: d/dw₁ = x₁ has nothing to do with w₂)
+            second = [h.data for h in tg.grad(gi, leaves, allow_unused=True)]
+            assert own.data == second[i]
+            for j in range(len(xs)):
+                fd = _central(lambda v, i=i: _first_derivatives(op, v, p)[1][i], xs, j)
+                assert abs(second[j] - fd) <= grad_tolerance(second[j], fd, gi.data), \
+                    (op.name, xs, p, i, j, second[j], fd)
+
+    check()
+
+
+@pytest.mark.parametrize(("name", "f", "x", "first"), [
+    ("relu", lambda v: v.relu(), 1.0, 1.0),
+    ("relu below 0", lambda v: v.relu(), -1.0, 0.0),
+    ("elu", lambda v: v.elu(), 1.0, 1.0),
+    ("leaky_relu", lambda v: v.leaky_relu(0.1), -2.0, 0.1),
+    ("abs", abs, -3.0, -1.0),
+    ("clamp", lambda v: v.clamp(0.0, 2.0), 1.0, 1.0),
+    ("clamp outside", lambda v: v.clamp(0.0, 2.0), 3.0, 0.0),
+    ("maximum", lambda v: tg.maximum(v, 0.5), 1.0, 1.0),
+    ("minimum", lambda v: tg.minimum(v, 0.5), 1.0, 0.0),
+    ("linear", lambda v: 3 * v + 1, 1.0, 3.0),
+    ("sum", lambda v: tg.sum([v, v, 2.0]), 1.0, 2.0),
+])
+def test_second_derivative_where_the_first_is_locally_constant_is_zero(name, f, x, first):
+    v = Value(x, label="x")
+    d1 = tg.grad(f(v), v, create_graph=True)
+    assert d1.data == first and d1.requires_grad
+    d2 = tg.grad(d1, v)
+    assert d2.data == 0.0
+    d3 = tg.grad(tg.grad(d1, v, create_graph=True), v)  # and once more
+    assert d3.data == 0.0
+    assert v.grad == 0.0  # grad() writes no .grad
+
+
+def test_a_locally_constant_derivative_depends_on_every_input_of_its_op():
+    """d/dx relu(x + w) = 1 is recorded as a function of x and w: its derivative in w is 0 too (PyTorch)."""
+    x, w = Value(1.0, label="x"), Value(0.5, label="w")
+    dx = tg.grad((x + w).relu(), x, create_graph=True)
+    assert [g.data for g in tg.grad(dx, [x, w])] == [0.0, 0.0]
+    y = (x * w).relu() * w  # d/dx = w² for x·w > 0, d²/dxdw = 2w
+    dx = tg.grad(y, x, create_graph=True)
+    assert dx.data == 0.25 and [g.data for g in tg.grad(dx, [x, w])] == [0.0, 1.0]
+    a, b = Value(2.0), Value(3.0)
+    da = tg.grad(a * b, a, create_graph=True)  # = b: does not use a, yet depends on it at 0
+    assert [g.data for g in tg.grad(da, [a, b])] == [0.0, 1.0]
+
+
+@given(hst.floats(-5.0, 5.0).filter(lambda v: abs(v) > 1e-3), hst.floats(-5.0, 5.0))
+def test_hessian_of_piecewise_linear_functions_is_zero_without_allow_unused(x: float, w: float):
+    """A Hessian through relu/abs/clamp/max: central differences of the first derivative give 0 too."""
+    def f(a: Value, b: Value) -> Value:
+        return (a * 2.0 + b).relu() + abs(a - 0.5 * b) + tg.maximum(a, b).clamp(-1.0, 1.0)
+
+    a, b = Value(x), Value(w)
+    first = tg.grad(f(a, b), [a, b], create_graph=True)
+    for gi in first:
+        assert gi.requires_grad
+        for h in tg.grad(gi, [a, b]):
+            assert h.data == 0.0

@@ -219,3 +219,46 @@ def test_set_grad_enabled_as_a_function_and_a_context_manager():
 def test_no_grad_decorator_needs_a_function():
     with pytest.raises(TypeError, match="needs a function"):
         tg.no_grad()(5)  # type: ignore[arg-type]
+
+
+def test_set_grad_enabled_as_a_decorator_leaves_the_mode_alone_until_called():
+    @tg.set_grad_enabled(False)
+    def evaluate(v):
+        return v * 2, tg.is_grad_enabled()
+
+    assert tg.is_grad_enabled()  # defining it switched nothing off (PyTorch restores the mode too)
+    assert (Value(1.0) * 2).requires_grad
+    out, inside = evaluate(Value(1.0))
+    assert inside is False and not out.requires_grad
+    assert tg.is_grad_enabled()
+    with tg.no_grad():
+        @tg.set_grad_enabled(True)
+        def train(v):
+            return v * 2
+
+        assert not tg.is_grad_enabled()  # still off where it was defined
+        assert train(Value(1.0)).requires_grad
+        assert not tg.is_grad_enabled()
+
+
+@pytest.mark.parametrize("how", ["close", "collect"])
+def test_finally_of_a_no_grad_generator_runs_inside_the_mode_when_closed(how: str):
+    seen: list[bool] = []
+
+    @tg.no_grad
+    def steps():
+        try:
+            yield 1
+            yield 2
+        finally:
+            seen.append(tg.is_grad_enabled())
+
+    gen = steps()
+    assert next(gen) == 1
+    if how == "close":
+        gen.close()
+    else:
+        del gen
+        gc.collect()
+    assert seen == [False]  # the body's clean-up ran without recording, as in PyTorch
+    assert tg.is_grad_enabled()  # and the caller's mode is back

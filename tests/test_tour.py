@@ -257,6 +257,27 @@ def test_a_write_error_names_the_users_path_not_a_temporary_file(demos, tmp_path
     assert status == 1
     err = capsys.readouterr().err.strip()
     assert f"cannot write {out / 'index.html'}" in err and ".tmp" not in err
+    assert [p.name for p in out.iterdir()] == ["index.html"]  # checked before any demo ran: no picture
+
+
+def test_a_demo_named_twice_on_the_command_line_runs_once_and_writes_once(demos, tmp_path, capsys):
+    out = tmp_path / "g"
+    status = cli.main(["tour", "--out", str(out), "--demos", str(demos),
+                       "--only", "activations", "activations", "--no-progress"])
+    assert status == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.startswith("1 demos, 1 pictures in ")
+    assert sorted(p.name for p in out.iterdir()) == ["activations.png", "activations.svg", "index.html",
+                                                     "summary.txt"]
+    assert (out / "index.html").read_text(encoding="utf-8").count('src="activations.png"') == 1
+
+
+def test_a_bad_only_name_beside_a_good_one_writes_nothing(demos, tmp_path, capsys):
+    out = tmp_path / "g"
+    status = cli.main(["tour", "--out", str(out), "--demos", str(demos), "--only", "activations", "nosuch",
+                       "activations", "--no-progress"])
+    assert status == 2
+    assert "unknown demo(s) nosuch" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_without_the_viz_extra_the_tour_exits_1_with_one_line_and_writes_nothing(tmp_path):

@@ -6,7 +6,7 @@ import math
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
@@ -140,3 +140,29 @@ def test_totals_match_grad(a0, c0, b0):
         else:
             total = block.splitlines()[0].rsplit("= ", 1)[1]
         assert total == fixed_number(g.data)
+
+
+# ---------------------------------------------------------------- names never shared by two Values
+def test_a_label_that_looks_like_a_disambiguated_name_is_not_shared():
+    a, b, c = tg.Value(1.0, label="x"), tg.Value(2.0, label="x"), tg.Value(3.0, label="x#2")
+    text = explain(a * b + c)
+    assert "with x = 1.0000, x#3 = 2.0000, x#2 = 3.0000" in text
+    assert "dout/dx#2 = 1.0000" in text and "dout/dx#3 = dout/du1" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["x", "x#2", "x#3", "u1", "out", "\x1b", "\\x1b", "y" * 70, "y" * 71, ""]),
+                 min_size=1, max_size=6))
+def test_every_value_of_a_graph_gets_its_own_name_whatever_the_labels(labels):
+    from tinygrad_edu.engine.autograd import topological_order
+    from tinygrad_edu.viz.labels import node_names, shown_names
+
+    leaves = [tg.Value(float(i + 1), label=lab) for i, lab in enumerate(labels)]
+    out = tg.sum([v * v for v in leaves])
+    order = topological_order(out)
+    for names in (node_names(order), shown_names(order)):
+        given_names = [names[id(v)] for v in order]
+        assert len(set(given_names)) == len(given_names), given_names
+    for v in order:  # a label is kept as it is by its first bearer
+        if v.label and v is next(w for w in order if w.label == v.label):
+            assert node_names(order)[id(v)] == v.label

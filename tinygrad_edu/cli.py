@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -39,6 +40,13 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        """``-x*2`` is an expression, not an option: a word after one ``-`` is an option only if declared."""
+        if (arg_string[:1] == "-" and arg_string[1:2] not in ("", "-")
+                and arg_string[:2] not in self._option_string_actions):
+            return None  # a positional argument (argparse's own rule for "-1")
+        return super()._parse_optional(arg_string)
 
 
 #: Something that adds one subcommand to the ``add_subparsers()`` object it is given.
@@ -67,7 +75,10 @@ minus and calls to the registry's functions (exp, log, sqrt, tanh, sigmoid,
 relu, leaky_relu(x, slope), pow(x, p), sum(...), ...); an op's parameter may be
 named as in Python: softplus(x, beta=2), clamp(x, min=0, max=1). Nothing else is accepted:
 it is parsed, checked and computed by tinygrad_edu, never run as Python.
-An expression that starts with '-' needs a space or parentheses: "(-x)*2".
+An expression may start with a minus: "-x*2" (quote it for the shell).
+Names are read as Python reads them: fullwidth ｘ is x (NFKC), so --set ｘ=2
+gives x its value and two names that read alike are refused. explain's
+spellings are accepted too: max(a, b), min(a, b), σ(x), ReLU(x), Σ(a, b).
 Without -o, --explain or --html the graph's DOT source is printed.
 """
 
@@ -91,8 +102,18 @@ def _parse_set(items: Sequence[str]) -> dict[str, float]:
             raise UsageError(f"--set {item!r}: the value must be a finite number")
         if name in values:
             raise UsageError(f"--set gives {name!r} twice")
+        twin = next((n for n in values if _nfkc(n) == _nfkc(name)), None)
+        if twin is not None:
+            raise UsageError(f"--set gives {twin!r} and {name!r}, which Python reads as the same name "
+                             f"{_nfkc(name)!r} (NFKC normalisation turns fullwidth and compatibility "
+                             "letters into plain ones); rename one of them")
         values[name] = value
     return values
+
+
+def _nfkc(name: str) -> str:
+    """A name as Python's parser reads it (``ｘ`` is ``x``)."""
+    return unicodedata.normalize("NFKC", name)
 
 
 #: Names tried, in order, for the expression's result when ``--label`` is not given.
@@ -101,16 +122,17 @@ OUTPUT_NAMES = ("y", "f", "out", "result")
 
 def _output_name(given: str | None, variables: Sequence[str]) -> str:
     """The result's label: ``--label`` if given (it must not be a variable), else the first free name."""
+    taken = {_nfkc(v) for v in variables}  # compared as Python reads names: "ｙ" is "y"
     if given is not None:
-        if given in variables:
+        if _nfkc(given) in taken:
             raise UsageError(f"--label {given}: {given!r} is already a variable of the expression; "
                              "pick another name for the result")
         return given
     for name in OUTPUT_NAMES:
-        if name not in variables:
+        if name not in taken:
             return name
     n = 1
-    while f"out{n}" in variables:
+    while f"out{n}" in taken:
         n += 1
     return f"out{n}"
 

@@ -35,7 +35,8 @@ _OPERATORS = {"__add__": "a + b", "__sub__": "a - b", "__mul__": "a * b", "__tru
 # Calls that the method name and parameter alone cannot spell.
 _CALLS = {"gelu_tanh": 'x.gelu(approximate="tanh")', "dot": "tg.dot(ws, xs)",
           "softplus": "x.softplus(beta=1.0)", "elu": "x.elu(alpha=1.0)",
-          "clamp": "x.clamp(min=-1.0, max=1.0)", "maximum": "tg.maximum(a, b)", "minimum": "tg.minimum(a, b)"}
+          "clamp": "x.clamp(min=-1.0, max=1.0)", "maximum": "tg.maximum(a, b)", "minimum": "tg.minimum(a, b)",
+          "tie": "tg.grad(x.relu(), x, create_graph=True)"}
 
 
 def call_syntax(op: Op) -> str:

@@ -34,3 +34,17 @@ class AnomalyError(TinygradEduError, ArithmeticError):
     The message names the op, its inputs, the pass (forward or backward) and
     the file:line of the user's code that created the node.
     """
+
+
+def printable(text: str, max_chars: int = 60) -> str:
+    """User text (a label, a class name) safe to put in a message: printable text as it is, else escaped.
+
+    Text with a control character, a terminal escape sequence, a line break
+    or a lone surrogate is shown as a quoted Python literal, so printing the
+    message never acts on the terminal.
+
+    >>> printable("w1"), printable("w\\x1b[31m")
+    ('w1', "'w\\\\x1b[31m'")
+    """
+    shown = text if text.isprintable() else repr(text)
+    return shown if len(shown) <= max_chars else shown[: max_chars - 1] + "…"

@@ -59,6 +59,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         raise TypeError(f"write_atomic(path) takes a str or os.PathLike path, got {type(target).__name__}")
     if not isinstance(data, bytes):
         raise TypeError(f"write_atomic(data) takes bytes, got {type(data).__name__}")
+    if not target:
+        raise ValueError("cannot write: the path is empty; give a file name, such as 'model.json'")
     directory = os.path.dirname(os.path.abspath(target))
     mode: int | None = None
     try:

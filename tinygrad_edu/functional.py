@@ -29,7 +29,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Union, overload
 
-from tinygrad_edu.engine.value import Value, const, to_float, unary
+from tinygrad_edu.engine.value import Value, _short_int, const, to_float, unary
 from tinygrad_edu.engine.value import sum as _vsum
 from tinygrad_edu.errors import DomainError
 from tinygrad_edu.ops.losses import BCE_WITH_LOGITS, bce_with_logits_forward
@@ -382,7 +382,10 @@ def _class_index(t: Any, n: int, where: str) -> int:
             f"{where} must be a class index (an int in [0, {n})), got {type(t).__name__}: {t!r:.40}"
         ) from None
     if not 0 <= k < n:
-        raise ValueError(f"{where} = {k} is out of range: there are {n} classes, so it must be in [0, {n})")
+        shown = str(k) if k.bit_length() <= 64 else f"{'a negative' if k < 0 else 'an'} int {_short_int(k)}"
+        raise ValueError(
+            f"{where} = {shown} is out of range: there are {n} classes, so it must be in [0, {n})"
+        )
     return k
 
 

@@ -52,7 +52,34 @@ def _torch() -> Any:
     return torch
 
 
+def _redefined(module: Any, base: type, methods: tuple[str, ...]) -> str | None:
+    """The first of ``methods`` that ``module``'s class defines differently from ``base``, or None."""
+    cls = type(module)
+    if cls is base:
+        return None
+    for name in methods:
+        if getattr(cls, name, None) is not getattr(base, name, None):
+            return name
+    return None
+
+
+def _refuse_subclass(module: Any, base: type, base_name: str, where: str, who: str,
+                     methods: tuple[str, ...]) -> None:
+    """A subclass that computes something else than its base cannot become the base: TypeError naming it."""
+    name = _redefined(module, base, methods)
+    if name is not None:
+        cls = type(module).__name__
+        shown = cls if cls.isascii() and cls.isidentifier() else repr(cls)  # a class name is user text
+        raise TypeError(
+            f"{who}: {where} is a {shown}, a subclass of {base_name} that redefines {name}(), "
+            f"so converting it as a plain {base_name} would compute something else; convert a plain "
+            f"{base_name}, or rebuild this part by hand on the other side"
+        )
+
+
 # ---------------------------------------------------------------- tinygrad_edu -> PyTorch
+_OURS = (nn.Linear, nn.Sequential, nn.LeakyReLU, nn.GELU, nn.ReLU, nn.Tanh, nn.Sigmoid, nn.SiLU, nn.Neuron,
+         nn.Layer, nn.MLP)
 def _torch_linear(torch: Any, weight: list[list[float]], bias: list[float] | None) -> Any:
     out_features, in_features = len(weight), len(weight[0])
     layer = torch.nn.Linear(in_features, out_features, bias=bias is not None, dtype=torch.float64)
@@ -74,6 +101,10 @@ def _torch_activation(torch: Any, name: Any, where: str) -> list[Any]:
 
 def _to_torch(torch: Any, module: nn.Module, where: str) -> list[Any]:
     """The PyTorch modules computing what ``module`` computes (a Sequential's parts, flattened once)."""
+    for base in _OURS:
+        if isinstance(module, base):
+            _refuse_subclass(module, base, f"nn.{base.__name__}", where, "to_torch", ("forward", "__call__"))
+            break
     if isinstance(module, nn.Linear):
         weight = [[w.data for w in row] for row in module.weight]
         bias = None if module.bias is None else [b.data for b in module.bias]
@@ -112,8 +143,9 @@ def to_torch(model: nn.Module) -> torch.nn.Module:
     PyTorch namesake; a Sequential, an MLP, a Layer or a Neuron becomes a
     ``torch.nn.Sequential`` of ``Linear`` and activation modules.  Weights are
     copied (later changes on one side do not reach the other); every PyTorch
-    parameter requires grad.  A model with a custom Module or a Python
-    function as activation raises ``TypeError`` naming the part.
+    parameter requires grad.  A model with a custom Module, a Python
+    function as activation, or a subclass of a built-in module that redefines
+    ``forward`` raises ``TypeError`` naming the part.
 
     >>> import torch
     >>> from tinygrad_edu import nn
@@ -140,6 +172,22 @@ def to_torch(model: nn.Module) -> torch.nn.Module:
 # ---------------------------------------------------------------- PyTorch -> tinygrad_edu
 def _from_torch(torch: Any, module: Any, where: str) -> nn.Module:
     tnn = torch.nn
+    for name in ("Sequential", "Linear", "LeakyReLU", "GELU", "ReLU", "Tanh", "Sigmoid", "SiLU", "Identity"):
+        base = getattr(tnn, name)
+        if isinstance(module, base):
+            _refuse_subclass(module, base, f"torch.nn.{name}", where, "from_torch",
+                             ("forward", "__call__", "_call_impl"))
+            break
+    if getattr(module, "_forward_hooks", None) or getattr(module, "_forward_pre_hooks", None):
+        raise TypeError(f"from_torch: {where} ({type(module).__name__}) has forward hooks, which may change "
+                        "what it computes; remove them (handle.remove()) before converting")
+    for pname, param in module.named_parameters(recurse=False):
+        if param.is_complex() or not param.is_floating_point():
+            raise TypeError(
+                f"from_torch: {where} ({type(module).__name__}) has the parameter {pname!r} of dtype "
+                f"{param.dtype}; tinygrad_edu computes with real numbers (Python floats) only - dropping "
+                "imaginary parts would give another function. Convert a float32 or float64 module"
+            )
     if isinstance(module, tnn.Sequential):
         return nn.Sequential(*[_from_torch(torch, m, f"{where}[{i}]") for i, m in enumerate(module)])
     if isinstance(module, tnn.Linear):
@@ -177,7 +225,9 @@ def from_torch(module: torch.nn.Module) -> nn.Module:
     ``Sigmoid``, ``SiLU``, ``LeakyReLU``, ``GELU`` their namesakes
     (``Identity`` an empty Sequential).  Anything else - a convolution,
     dropout, batch norm - raises ``TypeError`` naming the layer and where it
-    sits.
+    sits; so do complex weights (real numbers only), a subclass that
+    redefines ``forward`` (it would be converted as its plain base class) and
+    a module with forward hooks.
 
     >>> import torch
     >>> net = from_torch(torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)))

@@ -38,7 +38,13 @@ FORMAT_VERSION = 1
 # meets neither Python's limit on int digits nor an OverflowError.
 _MAX_INT_DIGITS = 400
 
-__all__ = ["StateDictError", "FORMAT", "FORMAT_VERSION", "read_model_file", "validate_state", "encode"]
+#: The largest model file read, in bytes (64 MiB: about a million parameters with
+#: their names).  A larger file - or a path that leads to an endless device such
+#: as ``/dev/zero`` - is refused after reading at most this much.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+__all__ = ["StateDictError", "FORMAT", "FORMAT_VERSION", "MAX_FILE_BYTES", "read_model_file",
+           "validate_state", "encode"]
 
 
 class StateDictError(TinygradEduError, ValueError):
@@ -67,21 +73,73 @@ def describe(x: Any) -> str:
     return f"{type(x).__name__} {x!r:.40}"
 
 
+class _DuplicateKeyError(Exception):
+    """A key given twice in one JSON object of the file."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The JSON object as a dict; a key given twice is refused (json would keep the last silently)."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _DuplicateKeyError(key)
+        obj[key] = value
+    return obj
+
+
+def shown_text(text: str, width: int = 60) -> str:
+    """Text from a file, safe to print: a plain ASCII name as it is, anything else quoted and escaped.
+
+    >>> print(shown_text("MLP"), shown_text("MLP\\x1b[2J"))
+    MLP 'MLP\\x1b[2J'
+    """
+    if text.isascii() and text.isidentifier() and len(text) <= width:
+        return text
+    return _short(text, width)
+
+
+def _read_bounded(target: str) -> bytes:
+    """The bytes of the file, refusing one larger than :data:`MAX_FILE_BYTES` without reading past it."""
+    with open(target, "rb") as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+        except OSError:
+            size = 0
+        data = b"" if size > MAX_FILE_BYTES else f.read(MAX_FILE_BYTES + 1)
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        raise StateDictError(
+            f"{target}: not a valid model file (larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, the "
+            "largest model file this library reads; is the path a device or another kind of file?)"
+        )
+    return data
+
+
 def read_model_file(path: PathLike) -> dict[str, Any]:
     """The checked top level of a model file: format, version and a ``parameters`` object.
 
     ``architecture`` is returned as found (the caller checks it).  Raises
     :class:`StateDictError` naming ``path`` for anything that is not a model
-    file this version reads; an unreadable file raises the usual ``OSError``.
+    file this version reads - a key given twice in one object (a parameter
+    listed twice, say), or a file larger than :data:`MAX_FILE_BYTES` (at most
+    that much is read, so a path to ``/dev/zero`` is refused too); an
+    unreadable file raises the usual ``OSError``.
     """
     target = os.fspath(path)
+    if not isinstance(target, str):
+        raise TypeError(f"a model file path must be a str or os.PathLike, got {type(target).__name__}")
+    if not target:
+        raise ValueError("the model file path is empty: give a file name, such as 'model.json'")
     try:
-        with open(target, encoding="utf-8") as f:
-            text = f.read()
+        text = _read_bounded(target).decode("utf-8")
     except UnicodeDecodeError:
         raise StateDictError(f"{target}: not a valid model file (not UTF-8 text)") from None
     try:
-        payload = json.loads(text, parse_int=_parse_int)
+        payload = json.loads(text, parse_int=_parse_int, object_pairs_hook=_unique_keys)
+    except _DuplicateKeyError as dup:
+        raise StateDictError(
+            f"{target}: not a valid model file (the key {_short(dup.args[0])} is given twice in one object; "
+            "each parameter and each field must appear once)"
+        ) from None
     except json.JSONDecodeError as exc:
         raise StateDictError(f"{target}: not a valid model file (corrupt JSON: {exc})") from None
     except RecursionError:

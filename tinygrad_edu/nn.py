@@ -60,11 +60,11 @@ from tinygrad_edu.files import write_atomic
 from tinygrad_edu.model_file import (
     FORMAT,
     FORMAT_VERSION,
-    HugeInt,
     StateDictError,
     describe,
     encode,
     read_model_file,
+    shown_text,
     validate_state,
 )
 from tinygrad_edu.ops.definitions import DOT
@@ -247,7 +247,8 @@ class Module:
         file and the file it pointed to is left unchanged (a save never writes
         through a link).  An existing file keeps its permissions; a new one
         gets the umask's.  Non-finite parameters are refused (JSON has no
-        NaN) before anything is written.  Errors name ``path``.
+        NaN) before anything is written.  Errors name ``path``; an empty path is
+        a ``ValueError`` saying so.
         """
         data = encode(type(self).__name__, _saved_architecture(self), self.state_dict())
         write_atomic(path, data)
@@ -255,9 +256,11 @@ class Module:
     def load(self, path: PathLike | None = None) -> Module:
         """Read parameters saved by :meth:`save` into this model and return it.
 
-        The whole file is checked first - valid JSON, this library's format and
-        a version it knows, then every parameter as in :meth:`load_state_dict`;
-        on any error the model is left exactly as it was.  The file's
+        The whole file is checked first - at most
+        :data:`~tinygrad_edu.model_file.MAX_FILE_BYTES` (64 MiB) of valid JSON
+        with no key given twice, this library's format and a version it knows,
+        then every parameter as in :meth:`load_state_dict`; on any error the
+        model is left exactly as it was.  The file's
         architecture, if any, is not needed: the weights only have to fit.
         To build the model from the file instead, use :func:`load_model`
         (``nn.MLP.load(path)``, called on the class, says so).
@@ -774,9 +777,9 @@ def load_model(path: PathLike) -> Module:
     spec = payload.get("architecture")
     if spec is None:
         who = payload.get("module")
-        what = f"a {who}" if isinstance(who, str) and not isinstance(who, HugeInt) else "a module"
+        what = f"a {shown_text(who)}" if isinstance(who, str) else "a module"  # escaped: text from the file
         raise StateDictError(
-            f"{target}: the file stores no architecture (it was saved from {what:.60} that is not a built-in "
+            f"{target}: the file stores no architecture (it was saved from {what} that is not a built-in "
             "model); build the model in code, then call model.load(path)"
         )
     params = payload["parameters"]

@@ -32,8 +32,10 @@ footnotes).  Without a CJK font it warns once and stays English.
 Before running anything the tour checks what it needs: the ``viz`` extra
 (matplotlib, graphviz) - else one line naming ``pip install "tinygrad_edu[viz]"``
 and nothing is written - and that ``--out`` and ``--docs`` can be folders
-(not empty, not a file, no file as a parent).  ``--only`` names are
-de-duplicated up front.  Every file the tour writes is written atomically and
+(not empty, not a file, no file as a parent), that the gallery's own files
+(``index.html``, ``summary.txt``) are not folders, and every ``--only`` name
+(de-duplicated up front: ``--only activations activations`` runs it once), so a
+bad argument writes nothing.  Every file the tour writes is written atomically and
 replaces a symlink in its place instead of writing through it.
 """
 
@@ -344,6 +346,10 @@ def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str |
     out_dir = check_folder(out, "output folder (--out)")
     docs_dir = None if docs is None else check_folder(docs, "docs folder (--docs)")
     paths = find_demos(None if demos_dir is None else Path(demos_dir), demos)
+    for fixed in ("index.html", "summary.txt"):  # the files written last: writable, checked first
+        target = out_dir / fixed
+        if target.is_dir() and not target.is_symlink():
+            raise OSError(f"cannot write {target}: it is a directory (nothing was written)")
     lang = plot_texts(lang).lang  # "zh" without a CJK font: one warning, and English throughout
     out_dir.mkdir(parents=True, exist_ok=True)
     bar = _Progress(len(paths), progress)

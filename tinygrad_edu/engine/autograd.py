@@ -29,8 +29,9 @@ from collections.abc import Container, Iterable, Sequence
 from typing import Any, Union, overload
 
 from tinygrad_edu.engine.mode import MODE, enable_grad
-from tinygrad_edu.engine.value import CONSTANT, DEFAULT_SEED, Value, const, node_inputs, to_float
-from tinygrad_edu.errors import AnomalyError
+from tinygrad_edu.engine.value import CONSTANT, DEFAULT_SEED, Value, binary, const, node_inputs, to_float
+from tinygrad_edu.errors import AnomalyError, printable
+from tinygrad_edu.ops.definitions import TIE
 
 Number = Union[int, float]
 
@@ -224,8 +225,8 @@ def _check_backward(node: Value, g: float, ins: tuple[Value, ...], local: tuple[
             where = site[1] if site is not None and made_inside else "a node made outside detect_anomaly()"
             values = ", ".join(repr(v.data) for v in ins)
             raise AnomalyError(
-                f"backward: {node._node_op.name} sent the gradient {gx!r} to its input {i}"
-                + (f" ({x.label})" if x.label else "")
+                f"backward: {printable(node._node_op.name)} sent the gradient {gx!r} to its input {i}"
+                + (f" ({printable(x.label)})" if x.label else "")
                 + f" (inputs {values}, upstream gradient {g!r}), for the node made at {where}; "
                 "this is the first gradient of the pass that is not finite"
             )
@@ -268,8 +269,56 @@ def _float_table(order: list[Value], roots: list[Value], seeds: list[float]) -> 
     return table
 
 
+def _uses_any(gx: Value, g: Value, targets: tuple[Value, ...]) -> bool:
+    """True when the recorded ``gx`` was computed from one of ``targets`` (not only from ``g`` and numbers).
+
+    A registry rule sees only ``g``, the node and its inputs, so the part of
+    ``gx``'s graph it made is small: the walk stops at ``g``, at the targets
+    and at constants.
+    """
+    stack = [gx]
+    seen: set[int] = set()
+    while stack:
+        v = stack.pop()
+        if v is g or v._node_op is CONSTANT or id(v) in seen:
+            continue
+        seen.add(id(v))
+        if any(v is t for t in targets) or v._node_op.arity == 0:
+            return True
+        stack.extend(node_inputs(v._node_op, v._a, v._b))
+    return False
+
+
+def _reached(roots: list[Value], targets: Sequence[Value]) -> list[int]:
+    """For each root, a bit mask of the ``targets`` its graph contains (bit k: ``targets[k]``).
+
+    One walk over all the roots' graphs, inputs before users, each node's mask
+    the union of its inputs' masks.
+    """
+    bit: dict[int, int] = {}
+    for k, t in enumerate(targets):
+        bit.setdefault(id(t), 1 << k)
+    masks: dict[int, int] = {}
+    with PASS_LOCK:
+        order = _walk([r for r in roots if r.requires_grad], None, [])
+    for v in order:
+        m = bit.get(id(v), 0)
+        op = v._node_op
+        if op.arity:
+            for x in node_inputs(op, v._a, v._b):
+                m |= masks.get(id(x), 0)
+        masks[id(v)] = m
+    return [masks.get(id(r), 0) for r in roots]
+
+
 def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]) -> dict[Value, Value]:
-    """One backward pass on Values (records a graph): node -> d(roots)/d(node)."""
+    """One backward pass on Values (records a graph): node -> d(roots)/d(node).
+
+    Where a rule's result does not use the node at all - a locally constant
+    derivative, ``g · 1`` for relu at x > 0 - it is recorded as
+    ``tie(g · 1, node)``: the same number, now a function of the node's inputs
+    with derivative 0, so that differentiating it again gives 0 (as PyTorch does).
+    """
     grads: dict[Value, Value] = {}
     for root, seed in zip(roots, seeds):
         if root._node_op is not CONSTANT:
@@ -284,14 +333,38 @@ def _propagate_values(order: list[Value], roots: list[Value], seeds: list[Value]
             ins = node.inputs
             p = node.param
             local = op.vjp(g, node, *ins) if p is None else op.vjp(g, node, *ins, p)
+            tied: dict[int, Value] = {}  # one tie per distinct result (sum sends g to every input)
             for x, gx in zip(ins, local):
                 if not x.requires_grad:
                     continue  # its rule's result is not needed (it may be nan: never used)
                 if not isinstance(gx, Value):
                     gx = const(gx)
+                if not _uses_any(gx, g, (node, *ins)):
+                    t = tied.get(id(gx))
+                    if t is None:
+                        t = tied[id(gx)] = binary(TIE, gx.data, gx, node)
+                    gx = t
                 prev = grads.get(x)
                 grads[x] = gx if prev is None else prev + gx
     return grads
+
+
+def _tie_to_inputs(results: list[Value], xs: tuple[Value, ...]) -> list[Value]:
+    """Each result d(out)/d(xs[k]) recorded as depending on ``xs[k]`` (derivative 0 where it did not).
+
+    d(3x + 1)/dx = 3 uses no x: recorded as ``tie(3, x)``, its derivative in x is 0.
+    """
+    masks = _reached(results, xs)
+    first: dict[int, int] = {}  # an input listed twice has the bit of its first place
+    for k, x in enumerate(xs):
+        first.setdefault(id(x), k)
+    out = []
+    with enable_grad():
+        for result, mask, x in zip(results, masks, xs):
+            if not mask >> first[id(x)] & 1:
+                result = binary(TIE, result.data, result, x)
+            out.append(result)
+    return out
 
 
 def _outputs(outputs: Any, who: str) -> list[Value]:
@@ -405,7 +478,9 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
     output ``grad_output`` says the same).  ``inputs`` is one Value (one Value
     is returned) or a sequence (a tuple is returned).  With
     ``create_graph=True`` the results are Values recorded in a graph, so they can
-    be differentiated again (second derivatives).  ``retain_graph`` is accepted
+    be differentiated again (second derivatives); each depends on its input even
+    where it is locally constant (relu'(x) = 1), so differentiating it again
+    there gives 0.  ``retain_graph`` is accepted
     and has no effect: graphs are always kept, so the same graph can be
     differentiated any number of times.
 
@@ -443,8 +518,9 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
             return _pack([const(0.0) for _ in xs], single)
         raise ValueError(
             "grad(): the output does not require grad - it does not depend on any input that "
-            "requires grad (for example the derivative of a linear function is a constant, so its "
-            "own derivative is 0); pass allow_unused=True to get 0"
+            "requires grad (it was made from constants, detached values or under no_grad(), so no "
+            "graph was recorded; a Value made before requires_grad was switched on must be computed "
+            "again); pass allow_unused=True to get 0"
         )
     if create_graph:
         with PASS_LOCK:
@@ -452,7 +528,9 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
         _check_used(xs, set(order), allow_unused)
         values = [g if isinstance(g, Value) else const(g, "grad_output") for g in seeds]
         table = _propagate_values(order, roots, values)
-        results = [table.get(x) or const(0.0) for x in xs]
+        # each derivative depends on the input it was taken for (which requires grad): where it
+        # is locally constant there, differentiating it again gives 0, not "not used"
+        results = _tie_to_inputs([table.get(x) or const(0.0) for x in xs], xs)
     else:
         with PASS_LOCK:
             order = _walk(roots, None, [])

@@ -171,8 +171,12 @@ class _ModeSwitch:
                         setter(previous)
                     try:
                         sent = yield value
-                    except GeneratorExit:
-                        gen.close()
+                    except GeneratorExit:  # closed (or collected): its finally blocks run in the mode too
+                        previous = setter(target)
+                        try:
+                            gen.close()
+                        finally:
+                            setter(previous)
                         raise
                     except BaseException as exc:  # thrown in: hand it to the body
                         resume = functools.partial(gen.throw, exc)
@@ -238,6 +242,11 @@ class set_grad_enabled(_ModeSwitch):  # noqa: N801
     False
     >>> is_grad_enabled()
     True
+    >>> @set_grad_enabled(False)       # a decorator: only the calls run without recording
+    ... def evaluate(v):
+    ...     return v * 2
+    >>> is_grad_enabled(), evaluate(Value(1.0)).requires_grad
+    (True, False)
     """
 
     def __init__(self, mode: bool) -> None:
@@ -252,6 +261,14 @@ class set_grad_enabled(_ModeSwitch):  # noqa: N801
 
     def __exit__(self, *exc: object) -> None:
         _set_enabled(self._previous)
+
+    def __call__(self, func: F) -> F:
+        """As a decorator: the mode set at construction is undone, and the function runs in it at each call.
+
+        ``@set_grad_enabled(False)`` therefore leaves the thread recording, as PyTorch does.
+        """
+        _set_enabled(self._previous)
+        return super().__call__(func)
 
 
 class detect_anomaly(_BareDecorator):  # noqa: N801

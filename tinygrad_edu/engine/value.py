@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any, TypeAlias, Union, overload
 
 from tinygrad_edu.engine.mode import ALL, MODE
-from tinygrad_edu.errors import AnomalyError, NumericOverflowError
+from tinygrad_edu.errors import AnomalyError, NumericOverflowError, printable
 from tinygrad_edu.ops import definitions as D
 from tinygrad_edu.ops import scalar as S
 from tinygrad_edu.ops.registry import REGISTRY, Domain, Op
@@ -56,7 +56,14 @@ def to_float(x: Any, what: str = "Value()") -> float:
         if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
             raise TypeError(f"{what} takes an int or float (a real number), got a numpy complex {x!r}")
         if isinstance(x, numbers.Number):
-            return float(x)  # type: ignore[arg-type]  # a numpy scalar
+            f = float(x)  # type: ignore[arg-type]  # a numpy scalar
+            # a finite longdouble beyond the float range (1e400) becomes inf: that is an overflow
+            if math.isinf(f) and not x == f:  # type: ignore[comparison-overlap]
+                raise NumericOverflowError(
+                    f"{what} got the numpy {type(x).__name__} {x!s:.40}, which is too large for a float "
+                    "(largest about 1.8e308)"
+                )
+            return f
     if isinstance(x, complex):
         raise TypeError(f"{what} takes an int or float (a real number), got complex: {x!r}")
     raise TypeError(
@@ -590,7 +597,7 @@ def _make_checked(out: Value, needs: bool, op: Op, a: Any, b: Any) -> Value:
     anomaly = MODE.anomaly and op.arity != 0
     if anomaly and not math.isfinite(out.data):
         raise AnomalyError(
-            f"forward: {op.name} gave {out.data!r} from {_describe_inputs(op, a, b)}, "
+            f"forward: {printable(op.name)} gave {out.data!r} from {_describe_inputs(op, a, b)}, "
             f"at {user_site()}; this is the first op whose result is not finite"
         )
     if needs and MODE.enabled:
@@ -628,7 +635,7 @@ def node_inputs(op: Op, a: Any, b: Any) -> tuple[Value, ...]:
 
 def _describe_inputs(op: Op, a: Any, b: Any) -> str:
     ins = node_inputs(op, a, b)
-    parts = [f"{x.data!r}" + (f" ({x.label})" if x.label else "") for x in ins]
+    parts = [f"{x.data!r}" + (f" ({printable(x.label)})" if x.label else "") for x in ins]
     text = "input " + parts[0] if len(parts) == 1 else "inputs " + ", ".join(parts)
     if op.arity == 1 and b is not None and op.param != "ctx":
         text += f" and {op.param} = {b!r}"

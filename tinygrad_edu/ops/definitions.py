@@ -34,7 +34,7 @@ def _div_forward(a: float, b: float) -> float:
 def _pow_forward(x: float, p: float) -> float:
     if x == 0.0 and p < 0.0:
         raise DomainError(f"pow: 0 ** {p!r} is undefined (division by zero); the base must be non-zero")
-    if x < 0.0 and math.isfinite(x) and math.isfinite(p) and not float(p).is_integer():
+    if x < 0.0 and math.isfinite(p) and not float(p).is_integer():  # -inf too: sqrt(-inf) is no number
         raise DomainError(
             f"pow: ({x!r}) ** {p!r} is not a real number; a negative base needs an integer exponent"
         )
@@ -285,6 +285,8 @@ def _clamp_forward(x: float, bounds: Bounds) -> float:
     lo, hi = bounds
     if math.isnan(x):
         return x
+    if (lo is not None and math.isnan(lo)) or (hi is not None and math.isnan(hi)):
+        return math.nan  # a nan bound makes the result nan, as in torch.clamp
     if lo is not None and x < lo:
         x = lo
     if hi is not None and x > hi:
@@ -317,13 +319,34 @@ ELU = register(Op("elu", "ELU", 1, _elu_forward, _elu_vjp,
                   Domain((W,), kinks=(0.0,), params=(1.0, 0.5, 2.0)), param="alpha",
                   kink_note="elu'(0) = alpha"))
 MAXIMUM = register(Op("maximum", "max", 2, _maximum_forward, _maximum_vjp,
-                      "f(a, b) = max(a, b)", "∂f/∂a = 1 if a > b, ½ if a = b, else 0", "maximum",
+                      "f(a, b) = max(a, b)",
+                      "∂f/∂a = 1 if a > b, ½ if a = b, else 0; ∂f/∂b = 1 if b > a, ½ if a = b, else 0",
+                      "maximum",
                       Domain((W, W), apart=1e-3), kink_note="a tie a = b splits the gradient in half"))
 MINIMUM = register(Op("minimum", "min", 2, _minimum_forward, _minimum_vjp,
-                      "f(a, b) = min(a, b)", "∂f/∂a = 1 if a < b, ½ if a = b, else 0", "minimum",
+                      "f(a, b) = min(a, b)",
+                      "∂f/∂a = 1 if a < b, ½ if a = b, else 0; ∂f/∂b = 1 if b < a, ½ if a = b, else 0",
+                      "minimum",
                       Domain((W, W), apart=1e-3), kink_note="a tie a = b splits the gradient in half"))
 CLAMP = register(Op("clamp", "clamp", 1, _clamp_forward, _clamp_vjp,
                     "f(x) = min(max(x, lo), hi)", "f'(x) = 1 if lo ≤ x ≤ hi else 0", "clamp",
                     Domain((W,), kinks=(-1.0, -0.5, 0.5, 1.0),
                            params=((-1.0, 1.0), (None, 0.5), (-0.5, None))), param="bounds",
                     kink_note="clamp'(x) = 1 at x = lo and at x = hi (the bounds are inside)"))
+
+
+# ---------------------------------------------------------------- derivative graphs
+def _tie_forward(a: float, b: float) -> float:
+    return a
+
+
+# tie(a, b) = a, recorded with b as a second input whose derivative is 0.  grad(create_graph=True)
+# makes it: where a local derivative is locally constant (relu'(x) is 1 for x > 0), the recorded
+# derivative g·1 would not depend on x at all, and differentiating it again would say "not used";
+# tied to the op's output it depends on x, and its own derivative with respect to x is 0, as in
+# PyTorch (whose relu backward, threshold_backward(g, x), takes x as an input for the same reason).
+TIE = register(from_template("tie", "tie", 2, _tie_forward, Template(("{g}", "0.0"), "{a}"),
+                             "f(a, b) = a", "∂f/∂a = 1, ∂f/∂b = 0", "grad",
+                             Domain((W, W)),
+                             kink_note="made by grad(create_graph=True): a locally constant derivative "
+                                       "stays a function of the input, so its own derivative is 0"))

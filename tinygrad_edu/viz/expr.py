@@ -29,7 +29,9 @@ registry's forward (so ``x ** (1/2)`` is one ``pow`` node with exponent 0.5).
 from __future__ import annotations
 
 import ast
+import keyword
 import math
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, Union
 
@@ -72,20 +74,57 @@ class ExpressionError(TinygradEduError, ValueError):
     """An expression was refused or could not be computed; the message is one line."""
 
 
-def functions() -> dict[str, Op]:
-    """The functions an expression may call: every op of the registry, by name.
+def aliases() -> dict[str, str]:
+    """Other spellings of the registry's functions: the symbol that ``explain`` prints, when it is a name.
 
-    >>> {"exp", "log", "sigmoid", "relu", "leaky_relu", "sum"} <= set(functions())
+    ``explain`` writes ``max(a, b)``, ``σ(u1)``, ``ReLU(x)``; an expression may
+    use those names too.  Names are compared after NFKC normalisation, as
+    Python's parser does.
+
+    >>> aliases()["max"], aliases()["min"], aliases()["σ"]
+    ('maximum', 'minimum', 'sigmoid')
+    """
+    out: dict[str, str] = {}
+    for name, op in sorted(REGISTRY.items()):
+        symbol = unicodedata.normalize("NFKC", op.symbol)
+        if symbol.isidentifier() and not keyword.iskeyword(symbol) and symbol not in REGISTRY:
+            out.setdefault(symbol, name)
+    return out
+
+
+def functions() -> dict[str, Op]:
+    """The functions an expression may call: every op of the registry, by name and by its alias.
+
+    >>> {"exp", "log", "sigmoid", "relu", "leaky_relu", "sum", "max", "min"} <= set(functions())
     True
     """
-    return dict(sorted(REGISTRY.items()))
+    funcs = dict(sorted(REGISTRY.items()))
+    for alias, name in aliases().items():
+        funcs[alias] = REGISTRY[name]
+    return funcs
 
 
 def allowed_text(variables: Mapping[str, float] | None = None) -> str:
     """One sentence saying what an expression may contain."""
     names = ", ".join(sorted(variables)) if variables else "none given"
+    spelled = ", ".join(f"{REGISTRY[n].symbol} for {n}" for n in aliases().values())
     return (f"allowed: numbers, the variables given values ({names}), + - * / **, unary minus, "
-            f"and calls to {', '.join(functions())}")
+            f"and calls to {', '.join(sorted(REGISTRY))} (also written {spelled})")
+
+
+def normalized_name(name: str) -> str:
+    """``name`` as Python's parser reads it: NFKC-normalised (fullwidth ``ｘ`` is ``x``, ``ﬁ`` is ``fi``).
+
+    >>> normalized_name("ｘ"), normalized_name("w1")
+    ('x', 'w1')
+    """
+    return unicodedata.normalize("NFKC", name)
+
+
+def _typed(text: str, node: ast.Name) -> str:
+    """The name as typed in ``text`` (before Python normalised it), for messages."""
+    typed = ast.get_source_segment(text, node) or node.id
+    return f"{typed!r} (read as {node.id!r})" if typed != node.id else repr(node.id)
 
 
 def _snippet(text: str, node: ast.AST) -> str:
@@ -120,7 +159,7 @@ def _check(text: str, tree: ast.Expression, variables: Mapping[str, float]) -> N
                 hint = (f"{node.id} is a function: call it as {node.id}(...)" if node.id in funcs
                         else f"give it a value (on the command line: --set {node.id}=1.5)")
                 raise ExpressionError(
-                    f"unknown name {node.id!r}: {hint}; {allowed_text(variables)}"
+                    f"unknown name {_typed(text, node)}: {hint}; {allowed_text(variables)}"
                 )
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BINOPS:
@@ -137,7 +176,7 @@ def _check(text: str, tree: ast.Expression, variables: Mapping[str, float]) -> N
                 raise _refuse(text, node, "calling anything but a function name", variables)
             if node.func.id not in funcs:
                 raise ExpressionError(
-                    f"unknown function {node.func.id!r} in {_snippet(text, node)!r}; "
+                    f"unknown function {_typed(text, node.func)} in {_snippet(text, node)!r}; "
                     f"{allowed_text(variables)}"
                 )
             allowed = keyword_names(funcs[node.func.id])
@@ -323,7 +362,11 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, 
 
     Raises :class:`ExpressionError` (one line) for anything outside the
     whitelist - before computing anything - and for math errors such as
-    ``log(-1)``.
+    ``log(-1)``.  Names are matched as Python reads them, after NFKC
+    normalisation: a variable given as ``ｘ`` (fullwidth) is the ``x`` of the
+    text and keeps the caller's spelling as its label; two variables that
+    normalise to one name are refused.  The leaves are keyed by the caller's
+    spelling.
 
     >>> y, leaves = parse_expression("sigmoid(w*x + b)", {"x": 1.0, "w": 2.0, "b": 0.0})
     >>> round(y.data, 4), y.op, sorted(leaves)
@@ -338,9 +381,19 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, 
     if len(text) > MAX_EXPRESSION_CHARS:
         raise ExpressionError(f"the expression is {len(text)} characters long; at most "
                               f"{MAX_EXPRESSION_CHARS} are accepted")
+    spelled: dict[str, str] = {}  # the name as Python reads it -> as the caller spelled it
     for name in variables:
         if not name.isidentifier():
             raise ExpressionError(f"variable name {name!r} is not a valid name (letters, digits, _)")
+        key = normalized_name(name)
+        if key in spelled:
+            raise ExpressionError(
+                f"the variables {spelled[key]!r} and {name!r} are one name to Python, which reads both "
+                f"as {key!r} (NFKC normalisation: fullwidth and compatibility letters become plain "
+                "ones); rename one of them"
+            )
+        spelled[key] = name
+    given = {key: variables[name] for key, name in spelled.items()}
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
@@ -348,9 +401,9 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, 
                               f"write it as Python arithmetic, e.g. 'sigmoid(w*x + b)'") from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"cannot parse {_shorten(text)!r}: {type(exc).__name__}: {exc}") from None
-    _check(text.strip(), tree, variables)
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in variables}
-    leaves = {name: Value(float(variables[name]), label=name) for name in variables}
+    _check(text.strip(), tree, given)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in given}
+    leaves = {key: Value(float(given[key]), label=name) for key, name in spelled.items()}
     try:
         result = _evaluate(tree, leaves)
     except ExpressionError:
@@ -362,7 +415,7 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, 
             f"{_shorten(text)!r} uses no variable, so there is nothing to differentiate; "
             "use names given values, e.g. 'x * 2' with --set x=3"
         )
-    return result, {name: leaves[name] for name in sorted(used)}
+    return result, {spelled[key]: leaves[key] for key in sorted(used)}
 
 
 def _shorten(text: str) -> str:

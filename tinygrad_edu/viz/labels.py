@@ -109,7 +109,9 @@ def html_text(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
 def node_names(order: Sequence[Value]) -> dict[int, str]:
     """A unique display name for every Value of ``order`` (topological, output last), keyed by ``id``.
 
-    A labelled Value keeps its label (a repeated label gets ``#2``, ``#3``, ...);
+    A labelled Value keeps its label (a repeated label gets ``#2``, ``#3``, ...,
+    skipping any that another Value carries as its own label, so no two Values
+    share a name);
     an unlabelled constant is named by its number; other unlabelled Values get
     ``u1, u2, ...`` in order, and an unlabelled output is called ``out``.
 
@@ -121,30 +123,39 @@ def node_names(order: Sequence[Value]) -> dict[int, str]:
     ['x', '2', 'u1', 'out']
     """
     names: dict[int, str] = {}
-    taken = {v.label for v in order if v.label}
+    taken = {v.label for v in order if v.label}  # every label keeps its own name: made-up ones avoid them
+    used: set[str] = set()  # names given so far: no two Values share one
     seen: dict[str, int] = {}
     counter = 0
     last = len(order) - 1
     for i, v in enumerate(order):
         if v.label:
             n = seen.get(v.label, 0) + 1
+            name = v.label
+            if n > 1:  # a repeat: the next free "label#n" (a Value may itself be labelled "x#2")
+                while f"{v.label}#{n}" in taken or f"{v.label}#{n}" in used:
+                    n += 1
+                name = f"{v.label}#{n}"
             seen[v.label] = n
-            name = v.label if n == 1 else f"{v.label}#{n}"
         elif not v.requires_grad and v.is_leaf:
             name = short_number(v.data)
-        elif i == last and "out" not in taken:
+        elif i == last and "out" not in taken and "out" not in used:
             name = "out"
         else:
             counter += 1
-            while f"u{counter}" in taken:
+            while f"u{counter}" in taken or f"u{counter}" in used:
                 counter += 1
             name = f"u{counter}"
         names[id(v)] = name
+        used.add(name)
     return names
 
 
 def shown_names(order: Sequence[Value], max_chars: int = 60) -> dict[int, str]:
     """:func:`node_names` made safe to print: control characters and lone surrogates become escapes.
+
+    Names that only differ beyond ``max_chars`` or in an escaped character
+    still print differently (a ``#n`` is added).
 
     Used for text (``explain``, the step-through page), so a label holding a
     terminal escape sequence (``ESC ]0;...``) is shown, never acted on.
@@ -154,7 +165,19 @@ def shown_names(order: Sequence[Value], max_chars: int = 60) -> dict[int, str]:
     >>> shown_names([v])[id(v)]
     '\\\\x1b]0;pwned\\\\x07'
     """
-    return {k: visible_text(name, max_chars) for k, name in node_names(order).items()}
+    names = node_names(order)
+    shown: dict[int, str] = {}
+    used: set[str] = set()
+    for v in order:
+        text = visible_text(names[id(v)], max_chars)
+        if text in used and (v.requires_grad or not v.is_leaf):  # two labels alike once escaped or cut
+            n = 2
+            while f"{text}#{n}" in used or f"{text}#{n}" in names.values():
+                n += 1
+            text = f"{text}#{n}"
+        shown[id(v)] = text
+        used.add(text)
+    return shown
 
 
 def op_text(v: Value, names: dict[int, str], max_args: int = 6, lang: str = "en") -> str:
@@ -169,6 +192,8 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6, lang: str = "en"
     ('Σ(a, b, a)', '|b|', '−a', 'a·3 + b·(-2)')
     >>> op_text(tg.maximum(a, b), n), op_text(tg.minimum(a, 0.0), n)
     ('max(a, b)', 'min(a, 0)')
+    >>> op_text(a.leaky_relu(0.1), n), op_text(a.clamp(max=1), n), op_text(a.softplus(2), n)
+    ('LReLU(a, negative_slope=0.1)', 'clamp(a, max=1)', 'softplus(a, beta=2)')
     """
     spec = v.op_spec
     if spec is None:
@@ -195,11 +220,12 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6, lang: str = "en"
         return " + ".join(terms)
     if len(args) > max_args:
         args = [*args[: max_args - 1], "… " + more.format(n=len(args) - max_args + 1)]
-    inner = ", ".join(args)
+    inner = ", ".join(args)  # written as a call that `tinygrad-edu graph` reads back
     if isinstance(param, (int, float)) and not isinstance(param, bool):
-        inner += f"; {spec.param}={short_number(float(param))}"
+        inner += f", {spec.param}={short_number(float(param))}"
     elif isinstance(param, tuple):  # clamp's (min, max); None is an open side
-        inner += "; " + ", ".join("–" if q is None else short_number(float(q)) for q in param)
+        keys = ("min", "max") if len(param) == 2 else tuple(f"{spec.param}{i}" for i in range(len(param)))
+        inner += "".join(f", {k}={short_number(float(q))}" for k, q in zip(keys, param) if q is not None)
     return f"{spec.symbol}({inner})"
 
 
