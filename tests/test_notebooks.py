@@ -173,6 +173,8 @@ def test_the_chinese_twin_is_written_in_chinese(path):
         prose = re.sub(r"`[^`]*`|```.*?```", "", b, flags=re.S)
         cjk, latin = len(CJK.findall(prose)), len(re.findall(r"[A-Za-z]", prose))
         assert cjk >= 10 and cjk >= latin / 2, f"zh/{path.name} text cell {i} is not written in Chinese:\n{b}"
+        # a soft line break between two Chinese characters shows as a space on the page
+        assert not re.search(r"[\u4e00-\u9fff]\n[\u4e00-\u9fff]", b), f"zh/{path.name} text cell {i}: 字\\n字"
         # a translation, not a summary: Chinese runs at about a third of the English letters
         assert len(b) >= len(a) / 4, f"zh/{path.name} text cell {i} is much shorter than the English one"
 
