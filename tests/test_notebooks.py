@@ -329,3 +329,42 @@ def test_runs_in_a_fresh_kernel_and_its_stored_outputs_are_current(path, tmp_pat
     stale = tool.differences(nbformat.read(str(path), as_version=4), nb)
     assert not stale, (f"{_ids(path)}: the stored outputs are stale; refresh them with "
                        f"python3 tools/refresh_notebooks.py {path.relative_to(ROOT)}\n" + "\n".join(stale))
+
+
+# The checks below read the stored outputs: the fresh-kernel test above keeps them equal to a new run.
+
+#: Notebooks whose prose numbers are checked against the printout of the cell just before them.
+PROSE_CHECKED = ["02_neuron_dead_relu.ipynb"]
+RESULT = re.compile(r"[−-]?\d+\.\d{3,}")  # a computed result (0.8808), not a setting (0.1) or a step (30)
+
+
+def _stdout(cell: dict[str, Any]) -> str:
+    streams = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream"]
+    return "".join("".join(o.get("text", "")) for o in streams)
+
+
+@pytest.mark.parametrize("path", [d / n for n in PROSE_CHECKED for d in (NOTEBOOKS_DIR, ZH_DIR)], ids=_ids)
+def test_a_number_in_the_prose_is_printed_by_the_cell_just_before(path):
+    printed = ""
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] == "code":
+            printed = _stdout(cell)
+            continue
+        for number in RESULT.findall(_source(cell)):
+            assert number.replace("−", "-") in printed, f"{_ids(path)} cell {i}: {number} not printed above"
+
+
+@pytest.mark.parametrize("path", [d / "02_neuron_dead_relu.ipynb" for d in (NOTEBOOKS_DIR, ZH_DIR)], ids=_ids)
+def test_notebook_02_table_and_picture_are_one_experiment(path):
+    """The table printed "loss at step 30" before the last update; the picture showed the loss after it."""
+    pytest.importorskip("matplotlib", reason="the experiment lives in tinygrad_edu.plots (the viz extra)")
+    from tinygrad_edu.plots import activation_loss_experiment
+
+    out = [_stdout(c) for c in _code_cells(_load(path))]
+    table = next(t for t in out if "L at step 30" in t)
+    box = next(t for t in out if "-> step 30" in t)
+    for run in activation_loss_experiment(x=1.0, y=1.0, w0=-2.0, lr=0.1, steps=30):
+        row = re.search(rf"^{re.escape(run.title)}\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$", table, re.M)
+        assert row and float(row[2]) == float(f"{run.losses[0]:.4g}") and float(row[3]) == float(
+            f"{run.losses[-1]:.4g}"), run.title
+        assert f"{run.title:14} L: step 0 {run.losses[0]:.4g} -> step 30 {run.losses[-1]:.4g}" in box

@@ -292,8 +292,8 @@ def _tour_command(sub: Any) -> None:
 
     p = sub.add_parser(
         "tour", help="run the guided tour of demos into a picture gallery",
-        description="Run every demo (with a progress bar) and write its pictures (png and svg), an "
-                    "offline gallery index.html with a caption per picture, and summary.txt into --out.",
+        description="Run every demo (with a progress bar on a terminal) and write its pictures (png, svg), "
+                    "an offline gallery index.html with a caption per picture, and summary.txt into --out.",
         epilog="example: tinygrad-edu tour --out gallery   (then open gallery/index.html)\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
