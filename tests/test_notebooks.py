@@ -62,6 +62,8 @@ MAX_FOLDER_BYTES = 3_000_000
 MAX_PNG_DPI = 100
 #: ... and at most this wide (the widest figure, 13 inches, is 1300 pixels at 100 dpi).
 MAX_PNG_WIDTH = 1400
+#: A graph's PNG (the fallback a Value's display carries) at most this wide (Graphviz draws at 96 dpi).
+MAX_GRAPH_PNG_WIDTH = 2000
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Text that must never be stored: an absolute path of the machine that ran it, a memory address, a timing.
 LEAKS = re.compile(r"((?<![\w.])/(tmp|home|root|work|Users|var|opt|usr)/|\b0x[0-9a-fA-F]{8,}\b"
@@ -265,13 +267,14 @@ def test_every_number_in_the_prose_is_one_the_notebook_computes(path):
             assert not wrong, f"{_ids(path)} text cell {i} states {wrong}, which no cell computes or prints"
 
 
-def _png_size(data: str) -> tuple[int, float]:
-    """(width in pixels, dots per inch) of a base64 PNG, read from its IHDR and pHYs chunks."""
-    raw = base64.b64decode(data)
+def _png_size(data: str | list[str]) -> tuple[int, float | None]:
+    """(width in pixels, dots per inch or None) of a base64 PNG, from its IHDR and pHYs chunks."""
+    raw = base64.b64decode("".join(data))
     assert raw[:8] == b"\x89PNG\r\n\x1a\n"
     width: int = struct.unpack(">I", raw[16:20])[0]
     at = raw.find(b"pHYs")
-    assert at > 0, "a PNG without its resolution (pHYs)"
+    if at < 0:
+        return width, None  # Graphviz writes none (it draws at 96 dpi)
     per_metre, unit = struct.unpack(">I", raw[at + 4:at + 8])[0], raw[at + 12]
     assert unit == 1, "pHYs in unknown units"
     return width, per_metre * 0.0254
@@ -280,12 +283,17 @@ def _png_size(data: str) -> tuple[int, float]:
 def test_the_stored_outputs_are_small():
     total = sum(p.stat().st_size for p in NOTEBOOKS_DIR.rglob("*") if p.is_file())
     assert total < MAX_FOLDER_BYTES, f"notebooks/ holds {total} bytes"
-    sizes = [_png_size(o["data"]["image/png"]) for p in ALL for c in _code_cells(_load(p))
-             for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(sizes) >= 2 * 8, "the notebooks' plots are stored as PNGs"
-    assert max(w for w, _ in sizes) <= MAX_PNG_WIDTH, f"a stored PNG is {max(sizes)} (pixels, dpi)"
-    densest = max(sizes, key=lambda s: s[1])
-    assert round(densest[1]) <= MAX_PNG_DPI, f"a stored PNG is {densest} (pixels, dpi)"
+    plots, graphs = [], []
+    for p in ALL:
+        for cell in _code_cells(_load(p)):
+            for out in cell.get("outputs", []):
+                png = out.get("data", {}).get("image/png")
+                if png:
+                    (plots if _last_line(cell) == "fig" else graphs).append(_png_size(png))
+    assert len(plots) >= 2 * 8, "the notebooks' plots are stored as PNGs"
+    assert all(dpi is not None and round(dpi) <= MAX_PNG_DPI for _, dpi in plots), plots
+    assert max(w for w, _ in plots) <= MAX_PNG_WIDTH, f"a plot is stored {max(plots)} (pixels, dpi)"
+    assert max((w for w, _ in graphs), default=0) <= MAX_GRAPH_PNG_WIDTH, f"a graph is stored {max(graphs)}"
 
 
 def _benign(text: str) -> bool:
