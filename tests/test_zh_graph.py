@@ -322,6 +322,77 @@ def test_set_language_is_the_default_of_every_lang_none():
     assert graph_source(o) == graph_source(o, lang="en")
 
 
+@pytest.fixture
+def language():
+    """``tg.set_language`` for one test; the language before it is restored afterwards, even on failure."""
+    before = tg.get_language()
+    try:
+        yield tg.set_language
+    finally:
+        tg.set_language(before)
+
+
+def prose(markdown: str) -> str:
+    """A note's words without its `code spans` (commands and calls stay as they are)."""
+    return re.sub(r"`[^`]*`", " ", markdown)
+
+
+# names of programs and systems that stay as they are in a Chinese note
+PRODUCTS = {"Graphviz", "Debian", "Ubuntu", "macOS"}
+
+
+def test_the_jupyter_note_is_chinese_in_zh_and_english_again_after(language, monkeypatch):
+    import tinygrad_edu.viz.jupyter as jupyter
+    from tinygrad_edu.viz.dot import DotTimeoutError
+    from tinygrad_edu.viz.errors import GraphvizNotFoundError
+
+    o, names = neuron()
+    o.backward()
+    english = jupyter.mimebundle(o, max_nodes=3)["text/markdown"]
+    language("zh")
+    over = jupyter.mimebundle(o, max_nodes=3)
+    assert over["text/plain"] == repr(o)  # the repr is code: unchanged
+    note = over["text/markdown"].splitlines()[-1]
+    n = len(walk(o))
+    assert note == (f"*（图未画出：它有 {n} 个 Value，超过了在笔记本里直接显示的上限 3 个；"
+                    f'调用 `tinygrad_edu.viz.render_graph(v, "g.svg", max_nodes={n})` 把它画到文件里）*')
+    assert english_words(prose(note), names) == []
+
+    def timed_out(*args, **kwargs):
+        raise DotTimeoutError("dot ran past its time bound")
+
+    monkeypatch.setattr(jupyter, "run_dot", timed_out)
+    note = jupyter.mimebundle(o, timeout=0.25)["text/markdown"]
+    assert f"Graphviz 排布它的 {n} 个 Value 用了 0.25 秒还没完成" in note and "show_local_grads=False" in note
+    assert english_words(prose(note), names | PRODUCTS) == []
+
+    def no_dot(*args, **kwargs):
+        raise GraphvizNotFoundError("Graphviz's dot program was not found")
+
+    monkeypatch.setattr(jupyter, "run_dot", no_dot)
+    note = o._repr_mimebundle_()["text/markdown"]  # the display a notebook asks for
+    assert "没有安装 Graphviz 的 `dot` 程序" in note and "`apt-get install graphviz`" in note
+    assert english_words(prose(note), names | PRODUCTS) == []
+    monkeypatch.undo()
+    language("en")
+    assert jupyter.mimebundle(o, max_nodes=3)["text/markdown"] == english  # back to English, as before
+    assert "(graph not drawn: " in english and "图" not in english
+
+
+def test_the_tour_run_follows_set_language_but_the_command_line_does_not(language, tmp_path, capsys):
+    from tinygrad_edu import tour
+
+    language("zh")
+    tour.run(tmp_path / "said_once", demos=["softmax_jacobian"], progress=False)
+    assert '<html lang="zh">' in (tmp_path / "said_once" / "index.html").read_text(encoding="utf-8")
+    tour.run(tmp_path / "explicit", demos=["softmax_jacobian"], progress=False, lang="en")
+    assert '<html lang="en">' in (tmp_path / "explicit" / "index.html").read_text(encoding="utf-8")
+    assert main(["tour", "--out", str(tmp_path / "cli"), "--only", "softmax_jacobian", "--no-progress"]) == 0
+    assert '<html lang="en">' in (tmp_path / "cli" / "index.html").read_text(encoding="utf-8")
+    assert tg.get_language() == "zh"
+    capsys.readouterr()
+
+
 # ---------------------------------------------------------------- the command line and the tour
 def test_cli_graph_lang_zh(tmp_path, capsys):
     out = tmp_path / "g.dot"
