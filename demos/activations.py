@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tinygrad_edu.plots import activation_curve, plot_activations, plot_texts, value_and_derivative
-from tinygrad_edu.strings import text
+from tinygrad_edu.plots.activations import LEAKY_SLOPE
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.activations.title")
@@ -32,7 +33,14 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     print("sigmoid: f'(x) <= 0.25 everywhere: each sigmoid layer multiplies the gradient by at most")
     print("0.25 times its weights, so deep sigmoid nets lose the gradient fast.")
     fig = plot_activations(NAMES, (-6.0, 6.0), shade_vanishing=THRESHOLD, lang=lang)
-    return [save_picture(fig, out, "activations", *plot_texts(lang).picture("activations"))]
+    sig = activation_curve("sigmoid", (-6.0, 6.0), 241, THRESHOLD)
+    tanh = activation_curve("tanh", (-6.0, 6.0), 241, THRESHOLD)
+    sig_peak = max(range(len(sig.dys)), key=lambda i: sig.dys[i])
+    facts = {"thr": number(THRESHOLD), "sig_max": number(sig.dys[sig_peak], ".2f"),
+             "sig_at": number(sig.xs[sig_peak]), "sig_edge": number(sig.spans[-1][0], ".1f"),
+             "tanh_max": number(max(tanh.dys), ".2g"), "tanh_edge": number(tanh.spans[-1][0], ".1f"),
+             "leaky": number(LEAKY_SLOPE)}
+    return [save_picture(fig, out, "activations", *plot_texts(lang).picture("activations", **facts))]
 
 
 if __name__ == "__main__":

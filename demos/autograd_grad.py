@@ -18,13 +18,14 @@ from pathlib import Path
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.plots import new_figure, plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.autograd_grad.title")
+X, Y = 1.0, 1.0  # the notes' example
 
 
-def loss_at(w: tg.Value, x: float = 1.0, y: float = 1.0) -> tg.Value:
+def loss_at(w: tg.Value, x: float = X, y: float = Y) -> tg.Value:
     """L(w) = mse(x·w, y) = (x·w − y)²."""
     return F.mse_loss(x * w, y)
 
@@ -61,16 +62,18 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         ax = fig.add_subplot()
         ax.plot(ws, [loss_at(tg.Value(v)).data for v in ws], lw=2, label=t("ag.curve"))
         ax.plot([1.0, 3.0], [loss.data + dw.data * (v - 2.0) for v in (1.0, 3.0)], color="#d62728", lw=2,
-                label=t("ag.tangent", slope=f"{dw.data:g}"))
+                label=t("ag.tangent", w=f"{w.data:g}", slope=f"{dw.data:g}"))
         ax.plot([2.0], [loss.data], "o", color="#d62728")
-        ax.annotate(t("ag.point", L=f"{loss.data:g}", g=f"{dw.data:g}", h=f"{second.data:g}"),
-                    (2.0, loss.data), xytext=(2.05, -0.6), arrowprops={"arrowstyle": "->"})
-        ax.set_xlabel(t("ag.xlabel"))
+        point = t("ag.point", w=f"{w.data:g}", L=f"{loss.data:g}", g=f"{dw.data:g}", h=f"{second.data:g}")
+        ax.annotate(point, (2.0, loss.data), xytext=(2.05, -0.6), arrowprops={"arrowstyle": "->"})
+        ax.set_xlabel(t("ag.xlabel", x=f"{X:g}", y=f"{Y:g}"))
         ax.set_ylabel(t("ag.ylabel"))
-        ax.set_title(t("ag.title"))
+        ax.set_title(t("ag.title", w=f"{w.data:g}"))
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left")
-    return [save_picture(fig, out, "autograd_grad", *t.picture("autograd_grad"))]
+    facts = {"x": number(X), "y": number(Y), "w": number(w.data), "g": number(dw.data),
+             "h": number(second.data)}
+    return [save_picture(fig, out, "autograd_grad", *t.picture("autograd_grad", **facts))]
 
 
 if __name__ == "__main__":

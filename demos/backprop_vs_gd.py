@@ -18,7 +18,7 @@ from pathlib import Path
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.plots import new_figure, plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.backprop_vs_gd.title")
@@ -97,7 +97,9 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         ax.set_ylabel(t("gd.ylabel"))
         ax.set_title(t("gd.title", x=f"{X:g}", y=f"{Y:g}"), fontsize=10)
         fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8)
-    return [save_picture(fig, out, "backprop_vs_gd", *t.picture("backprop_vs_gd"))]
+    facts = {"lr": number(LR), "before": number(before, ".3f"), "after": number(after, ".3f"),
+             "steps": len(path) - 1, "end": number(loss_value(*path[-1]), ".3f")}
+    return [save_picture(fig, out, "backprop_vs_gd", *t.picture("backprop_vs_gd", **facts))]
 
 
 if __name__ == "__main__":

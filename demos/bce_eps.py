@@ -13,7 +13,7 @@ from pathlib import Path
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.plots import plot_bce_eps, plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.bce_eps.title")
@@ -23,11 +23,14 @@ EPS = (1e-4, 1e-8, 1e-12)
 def run(out: Path, lang: str = "en") -> list[Picture]:
     print("target y = 1, prediction p = 0 (confidently wrong):")
     print(f"{'eps':>8} {'loss = -ln(eps)':>16} {'dL/dp = -1/eps':>15}")
+    caps, grad_caps = [], []
     for eps in EPS:
         p = tg.Value(0.0, label="p")
         loss = F.binary_cross_entropy(p, 1.0, eps=eps)
         loss.backward()
         print(f"{eps:>8.0e} {loss.data:>16.4f} {p.grad:>15.4g}")
+        caps.append(number(loss.data, ".1f"))
+        grad_caps.append(number(abs(p.grad), ".0e").replace("e+", "e").replace("e0", "e"))
     try:
         F.binary_cross_entropy(tg.Value(0.0), 1.0, eps=0.0)
     except tg.DomainError as exc:
@@ -38,7 +41,8 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     print("eps = 1e-16 is below the spacing of floats near 1 (2.2e-16): 1.0 + 1e-16 == 1.0 is",
           1.0 + 1e-16 == 1.0)
     fig = plot_bce_eps(EPS, lang=lang)
-    return [save_picture(fig, out, "bce_eps", *plot_texts(lang).picture("bce_eps"))]
+    facts = {"caps": ", ".join(caps), "grad_caps": ", ".join(grad_caps)}
+    return [save_picture(fig, out, "bce_eps", *plot_texts(lang).picture("bce_eps", **facts))]
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 import tinygrad_edu as tg
 from tinygrad_edu import viz
 from tinygrad_edu.plots import plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main
 
 TITLE = text("en", "demo.chain_rule_graph.title")
@@ -38,7 +38,8 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     for suffix in ("png", "svg"):
         path = viz.render_graph(y, out / f"sigmoid_neuron_graph.{suffix}", lang=lang)
         print(f"  wrote {path.name}")
-    return [Picture("sigmoid_neuron_graph", *plot_texts(lang).picture("sigmoid_neuron_graph"))]
+    facts = {"dz": number(z.grad, ".3f"), "x": number(x.data), "dw": number(w.grad, ".3f")}
+    return [Picture("sigmoid_neuron_graph", *plot_texts(lang).picture("sigmoid_neuron_graph", **facts))]
 
 
 if __name__ == "__main__":

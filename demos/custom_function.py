@@ -23,7 +23,7 @@ from pathlib import Path
 
 import tinygrad_edu as tg
 from tinygrad_edu.plots import new_figure, plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.custom_function.title")
@@ -87,6 +87,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     q.backward()
     print(f"round(4w) at w = 0.3: forward {q.data}, dq/dw = {w.grad} (true derivative: 0)")
 
+    limit = math.log(sys.float_info.max)  # 709.78: e^x overflows a double beyond it
     t = plot_texts(lang)
     with t.fonts():
         fig = new_figure(14.0, 4.6)
@@ -103,12 +104,11 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         shape.plot(xs, ds, lw=2, ls="--", color="#d62728", label=t("cf.backward"))
         shape.plot(xs[::12], [softplus_naive(tg.Value(x)).data for x in xs[::12]], "o", mfc="none",
                    color="0.3", label=t("cf.naive_agrees"))
-        shape.set_title(t("cf.shape_title"))
+        shape.set_title(t("cf.shape_title", lo=number(xs[0]), hi=number(xs[-1])))
         shape.set_xlabel("x")
         shape.set_ylabel(t("cf.value_ylabel"))
         shape.grid(alpha=0.3)
         shape.legend(fontsize=8)
-        limit = math.log(sys.float_info.max)  # 709.78: e^x overflows a double beyond it
         far = [690.0 + 40.0 * i / 80 for i in range(81)]
         edge.plot(far, [Softplus.apply(tg.Value(x)).data for x in far], lw=2, label=t("cf.stable"))
         naive = [(x, naive_value(x)) for x in far[::4]]
@@ -120,7 +120,7 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         edge.axvline(limit, color="#d62728", lw=1, ls=":")
         edge.annotate(t("cf.limit", limit=f"{limit:.2f}"), (limit, 695.0), xytext=(4, 0),
                       textcoords="offset points", fontsize=8, color="#d62728")
-        edge.set_title(t("cf.edge_title"))
+        edge.set_title(t("cf.edge_title", limit=f"{limit:.2f}"))
         edge.set_xlabel("x")
         edge.set_ylabel(t("cf.softplus_ylabel"))
         edge.grid(alpha=0.3)
@@ -141,7 +141,8 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         right.set_ylabel(t("cf.round_ylabel"))
         right.grid(alpha=0.3)
         right.legend(fontsize=8)
-    return [save_picture(fig, out, "custom_function", *t.picture("custom_function"))]
+    facts = {"lo": number(xs[0]), "hi": number(xs[-1]), "limit": f"{limit:.2f}"}
+    return [save_picture(fig, out, "custom_function", *t.picture("custom_function", **facts))]
 
 
 if __name__ == "__main__":

@@ -24,10 +24,11 @@ from pathlib import Path
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.plots import new_figure, plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.from_pytorch_notes.title")
+DIGITS = 4  # torch prints 4 digits; the numbers below are printed (and checked) to as many
 #: The notes' ``a = torch.rand(3)``, to the 4 digits they print.
 A = (0.7066, 0.4845, 0.3603)
 
@@ -45,15 +46,15 @@ def values_and_grads(xs: list[float], op: str) -> tuple[list[float], list[float]
     return [o.data for o in outs], [v.grad for v in leaves]
 
 
-def fmt(xs: list[float], spec: str = ".4f") -> str:
+def fmt(xs: list[float], spec: str = f".{DIGITS}f") -> str:
     """A list printed the way torch prints a tensor's numbers."""
     return "[" + ", ".join(format(x, spec) for x in xs) + "]"
 
 
 def _activations() -> dict[str, tuple[list[float], list[float], list[float]]]:
     curves = {}
-    for op, (lo, hi), spec in (("sigmoid", (-100.0, 100.0), ".4e"), ("tanh", (-1.0, 1.0), ".4f"),
-                               ("relu", (-1.0, 1.0), ".4f")):
+    for op, (lo, hi), spec in (("sigmoid", (-100.0, 100.0), f".{DIGITS}e"),
+                               ("tanh", (-1.0, 1.0), f".{DIGITS}f"), ("relu", (-1.0, 1.0), f".{DIGITS}f")):
         xs = linspace(lo, hi, 10)
         ys, ds = values_and_grads(xs, op)
         curves[op] = (xs, ys, ds)
@@ -128,13 +129,20 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
         for ax, (op, (xs, ys, ds)) in zip(axes, curves.items()):
             ax.plot(xs, ys, "o-", lw=1.5, label=t("torch.curve", op=op))
             ax.plot(xs, ds, "s", ls="none", label=t("torch.grad"))
-            ax.set_title(t("torch.panel", op=op, lo=f"{xs[0]:g}", hi=f"{xs[-1]:g}"))
+            ax.set_title(t("torch.panel", op=op, lo=f"{xs[0]:g}", hi=f"{xs[-1]:g}", n=len(xs)))
             ax.set_xlabel("x")
             ax.set_ylabel(t("torch.ylabel", op=op))
             ax.grid(alpha=0.3)
             ax.legend(fontsize=8)
         fig.suptitle(t("torch.title", row=fmt(rows[0])))
-    return [save_picture(fig, out, "from_pytorch_notes", *t.picture("from_pytorch_notes"))]
+    xs, _, ds = curves["sigmoid"]
+    small = min((i for i, x in enumerate(xs) if x > 0), key=lambda i: xs[i])  # nearest 0, on the right
+    zero = [x for x, d in zip(xs, ds) if d == 0.0]
+    left = min(range(len(xs)), key=lambda i: xs[i])
+    facts = {"lo": number(xs[0]), "hi": number(xs[-1]), "x_small": f"{xs[small]:.1f}",
+             "d_small": f"{ds[small]:.4e}", "zero_from": f"{min(zero):.1f}", "x_left": number(xs[left]),
+             "d_left": f"{ds[left]:.4e}", "digits": DIGITS}
+    return [save_picture(fig, out, "from_pytorch_notes", *t.picture("from_pytorch_notes", **facts))]
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tinygrad_edu.plots import gradient_flow, plot_gradient_flow, plot_texts
-from tinygrad_edu.strings import text
+from tinygrad_edu.plots import gradient_flow, plot_gradient_flow, plot_texts, value_and_derivative
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.gradient_flow.title")
@@ -49,8 +49,15 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     init_fig = plot_gradient_flow([by_init["tanh"], by_init["relu"]],
                                   titles=[t("flow.init_panel", act=act) for act in ("tanh", "relu")],
                                   lang=lang)
-    return [save_picture(depth_fig, out, "gradient_flow_depth", *t.picture("gradient_flow_depth")),
-            save_picture(init_fig, out, "gradient_flow_init", *t.picture("gradient_flow_init"))]
+    ratio = {name: means[0] / means[-1] for name, means in by_activation.items()}
+    sig_max = value_and_derivative("sigmoid", 0.0)[1]  # the sigmoid's steepest slope, at 0
+    depth_facts = {"sig_max": number(sig_max), "depth": DEPTH, "sig_ratio": number(ratio["sigmoid"], ".1e"),
+                   "tanh_ratio": number(ratio["tanh"], ".2g"), "relu_ratio": number(ratio["relu"], ".2g")}
+    relu_uniform = by_init["relu"][t("flow.init_uniform")]
+    init_facts = {"width": WIDTH, "relu_peak": number(max(relu_uniform), ".0e").replace("e+0", "e")}
+    return [save_picture(depth_fig, out, "gradient_flow_depth",
+                         *t.picture("gradient_flow_depth", **depth_facts)),
+            save_picture(init_fig, out, "gradient_flow_init", *t.picture("gradient_flow_init", **init_facts))]
 
 
 if __name__ == "__main__":

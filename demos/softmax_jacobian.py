@@ -13,7 +13,7 @@ from pathlib import Path
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu.plots import plot_softmax_jacobian, plot_texts, softmax_jacobian
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 
 TITLE = text("en", "demo.softmax_jacobian.title")
@@ -35,7 +35,12 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     big = F.softmax([1000.0, 0.0])
     print("softmax([1000, 0]) =", [v.data for v in big], "(stable: the max is subtracted first)")
     fig = plot_softmax_jacobian(XS, lang=lang)
-    return [save_picture(fig, out, "softmax_jacobian", *plot_texts(lang).picture("softmax_jacobian"))]
+    row = 1
+    facts = {"a": "(" + ", ".join(number(x, ".4f") for x in XS) + ")",
+             "s": "(" + ", ".join(number(v.data, ".3f") for v in p) + ")", "i": row,
+             "row": "(" + ", ".join(number(v, ".4f") for v in jac[row]) + ")"}
+    return [save_picture(fig, out, "softmax_jacobian",
+                         *plot_texts(lang).picture("softmax_jacobian", **facts))]
 
 
 if __name__ == "__main__":

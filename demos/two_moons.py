@@ -16,7 +16,7 @@ from tinygrad_edu.nn import MLP
 from tinygrad_edu.optim import Adam
 from tinygrad_edu.plots import plot_texts
 from tinygrad_edu.plots.training import plot_decision_boundary, plot_training
-from tinygrad_edu.strings import text
+from tinygrad_edu.strings import number, text
 from tinygrad_edu.tour import Picture, demo_main, save_picture
 from tinygrad_edu.training import accuracy, fit, predict
 
@@ -40,7 +40,9 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     training_fig = plot_training(history, title=training_title, lang=lang)
     boundary_fig = plot_decision_boundary(model, points, labels, threshold=0.0, title=t("moons.title"),
                                           split="train", lang=lang)
-    return [save_picture(training_fig, out, "two_moons_training", *t.picture("two_moons_training")),
+    facts = {"model": f"MLP({model.nin}, {model.nouts})", "lr": number(LR), "epochs": EPOCHS,
+             "n": len(points), "acc": f"{final:.2%}"}
+    return [save_picture(training_fig, out, "two_moons_training", *t.picture("two_moons_training", **facts)),
             save_picture(boundary_fig, out, "two_moons_boundary", *t.picture("two_moons_boundary"))]
 
 

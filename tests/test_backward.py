@@ -310,6 +310,33 @@ def test_second_derivative_of_linear_function():
     assert tg.grad(d1, x, allow_unused=True).data == 0.0
 
 
+def test_requires_grad_switched_on_after_the_loss_says_compute_it_again():
+    """The notes' error: w.requires_grad_() after mse was computed.  The hint must lead to dL/dw = 2."""
+    import tinygrad_edu.functional as F
+
+    x = Value(1.0, label="x", requires_grad=False)
+    w = Value(2.0, label="w", requires_grad=False)
+    mse = F.mse_loss(x * w, 1.0)
+    w.requires_grad_()
+    with pytest.raises(ValueError) as info:
+        tg.grad(mse, [w])
+    message = str(info.value)
+    assert "no graph was recorded" in message and "'w'" in message
+    assert "w.requires_grad_()" in message and "compute it again" in message
+    assert "allow_unused" not in message  # 0 would be wrong: dL/dw = 2(xw - 1)x = 2
+    mse = F.mse_loss(x * w, 1.0)  # what the message says to do
+    (dw,) = tg.grad(mse, [w])
+    assert dw.data == 2.0
+
+
+def test_an_input_the_graph_does_not_use_is_where_allow_unused_is_offered():
+    w, b = Value(2.0, label="w"), Value(1.0, label="b")
+    y = w * 3.0
+    with pytest.raises(ValueError, match=r"input 1 \('b'\).*not used.*allow_unused=True") as info:
+        tg.grad(y, [w, b])
+    assert "no graph was recorded" not in str(info.value)
+
+
 def test_mixed_partials_through_create_graph():
     x, y = Value(1.5), Value(-0.5)
     f = x * x * y + (x * y).exp()

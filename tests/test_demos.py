@@ -1,6 +1,6 @@
 """Every demo runs as its own process (``python demos/NAME.py --out DIR``) and writes its files.
 
-One module fixture runs the whole tour with ``jobs=2``: each demo in a fresh
+One session fixture runs the whole tour with ``jobs=2``: each demo in a fresh
 interpreter, two at a time.  The tests then read what each demo printed and
 wrote.  Expected numbers are hand-derived (see each test).  A second fixture
 runs the tour in this process with ``lang="zh"``, keeping every figure, to
@@ -27,17 +27,18 @@ EXPECTED = {"activations", "activation_loss", "bce_gradient", "bce_eps", "softma
             "circles_spiral"}
 
 
-ORDERED = [name for name in tour.DEMO_ORDER if name in EXPECTED]
+#: Every demo of the folder, in tour order: the caption checks below walk all of them.
+ORDERED = [p.stem for p in tour.find_demos(DEMOS_DIR)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tour_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("tour")
     results = tour.run(out, demos=ORDERED, jobs=2, progress=False)
     return out, {r.name: r for r in results}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def zh_tour(tmp_path_factory):
     """The tour in Chinese, in this process, with every figure the demos saved."""
     import warnings
@@ -46,9 +47,9 @@ def zh_tour(tmp_path_factory):
     figures = {}
     real = tour.save_picture
 
-    def keep(fig, out_dir, name, title, caption):
+    def keep(fig, out_dir, name, title, caption, facts=None):
         figures[name] = fig
-        return real(fig, out_dir, name, title, caption)
+        return real(fig, out_dir, name, title, caption, facts)
 
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -187,9 +188,10 @@ def test_gallery_links_every_picture_and_works_offline(tour_run):
     out, results = tour_run
     page = (out / "index.html").read_text(encoding="utf-8")
     linked = set(re.findall(r'(?:src|href)="([^"]+)"', page))
-    on_disk = {p.name for p in out.iterdir() if p.suffix in (".png", ".svg")}
-    assert on_disk == {f for f in linked if f.endswith((".png", ".svg"))}
-    assert len(on_disk) == 2 * sum(len(r.pictures) for r in results.values())
+    on_disk = {p.name for p in out.iterdir()}
+    pictures = {f.name for r in results.values() for pic in r.pictures for f in pic.files(out)}
+    assert pictures <= on_disk and pictures <= linked
+    assert {f for f in linked if "://" not in f and not f.startswith("#")} <= on_disk  # every link works
     remote = [u for u in linked if "://" in u or u.startswith("//")]
     assert not remote, "the gallery must not load anything remote"
     for r in results.values():
@@ -211,7 +213,8 @@ def test_a_demo_runs_alone_from_the_command_line(tmp_path):
 def test_every_figure_has_a_title_and_axis_labels(zh_tour):
     _, results, figures, _ = zh_tour
     assert all(r.error is None for r in results.values()), [r.error for r in results.values() if r.error]
-    drawn = {pic.name for r in results.values() for pic in r.pictures} - {"sigmoid_neuron_graph"}  # graphviz
+    graphviz = {"sigmoid_neuron_graph", "backprop_written_out_graph"}
+    drawn = {pic.name for r in results.values() for pic in r.pictures} - graphviz
     assert set(figures) == drawn
     for name, fig in figures.items():
         plots_ = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
@@ -248,3 +251,96 @@ def test_the_chinese_gallery_uses_the_notes_terms_and_a_cjk_font(zh_tour):
         svg = (out / f"{name}.svg").read_text(encoding="utf-8")
         assert "数据" in svg and "梯度" in svg and "局部导数" in svg, name
         assert ">data " not in svg and ">grad " not in svg, name
+
+
+# ------------------------------------------------------------------ every number in a caption is computed
+#: Numbers that are part of a formula or a name, not a result: "1 − y", "x > 0", "ŷ = σ(z) = 0.5",
+#: "uniform(−1, 1)", "√(6/n_in)", "target 1".  Anything else in a caption is a {field}.
+FORMULA_NUMBERS = {"0", "1", "−1", "±1", "0.5", "6"}
+NUMBER = re.compile(r"(?<![\w.])[−±-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?%?")
+#: Texts of the tables that the gallery, its pictures and the backprop page show around computed numbers.
+CHECKED_PREFIXES = ("pic.", "page.", "code.", "nan.", "cf.", "neuron.", "torch.", "flow.", "ag.", "gd.")
+
+
+def _literal_numbers(template):
+    return NUMBER.findall(re.sub(r"\{[^}]*\}", " ", template))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_caption_carries_a_hand_typed_number(lang):
+    from tinygrad_edu.strings import table
+
+    typed = {key: nums for key, value in table(lang).items() if key.startswith(CHECKED_PREFIXES)
+             for nums in [[n for n in _literal_numbers(value) if n not in FORMULA_NUMBERS]] if nums}
+    assert typed == {}, "format these from the computed values ({field}s), do not type them"
+
+
+def _pictures(results):
+    return {pic.name: pic for r in results.values() for pic in r.pictures}
+
+
+def test_every_caption_is_its_template_filled_with_what_the_demo_computed(tour_run, zh_tour):
+    from tinygrad_edu.strings import text
+
+    _, en_results = tour_run
+    _, zh_results, _, _ = zh_tour
+    en, zh = _pictures(en_results), _pictures(zh_results)
+    assert set(en) == set(zh) and len(en) >= 17  # every demo, both languages
+    for name, pic in en.items():
+        for lang, shown in (("en", pic), ("zh", zh[name])):
+            assert shown.caption == text(lang, f"pic.{name}.caption", **shown.facts), (lang, name)
+            # each number shown is one the demo computed (a fact) or part of a formula
+            facts = " ".join(shown.facts.values())
+            stray = [n for n in NUMBER.findall(shown.caption)
+                     if n not in FORMULA_NUMBERS and n.lstrip("±") not in facts]
+            assert not stray, (lang, name, stray)
+        assert zh[name].facts == pic.facts, name  # the same numbers in both languages
+
+
+def _number(s):
+    return float(s.replace("−", "-").rstrip("%"))
+
+
+def test_the_gradient_flow_caption_states_the_printed_ratio(tour_run):
+    """The caption said "thousands of times less" while the printout said first/last = 4.1e-07."""
+    text = _output(tour_run, "gradient_flow")
+    printed = {name: float(r) for name, r in re.findall(r"^(\w+), xavier\s.*first/last = (\S+)$", text, re.M)}
+    facts = _pictures(tour_run[1])["gradient_flow_depth"].facts
+    assert _number(facts["sig_ratio"]) == pytest.approx(printed["sigmoid"], rel=0.05)
+    assert _number(facts["tanh_ratio"]) == pytest.approx(printed["tanh"], rel=0.05)
+    assert _number(facts["relu_ratio"]) == pytest.approx(printed["relu"], rel=0.05)
+    cells = re.search(r"^relu, uniform\s+(.*?)\s+first/last", text, re.M)[1]
+    relu_uniform = [float(v) for v in cells.split()]
+    peak = _pictures(tour_run[1])["gradient_flow_init"].facts["relu_peak"]
+    assert _number(peak) == pytest.approx(max(relu_uniform), rel=0.5)  # "about 1e4"
+
+
+def test_the_activation_loss_caption_and_picture_name_their_steps(tour_run):
+    text = _output(tour_run, "activation_loss")
+    row = re.search(r"^sigmoid \+ BCE\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$", text, re.M)
+    assert "L at step 0  L at step 30" in text  # the columns say which step
+    facts = _pictures(tour_run[1])["activation_loss"].facts
+    assert facts["last"] == "30"
+    assert _number(facts["sig_first"]) == pytest.approx(float(row[2]), abs=1e-3)
+    assert _number(facts["sig_last"]) == pytest.approx(float(row[3]), abs=1e-4)
+
+
+def test_the_gallery_links_the_backprop_page_and_its_graph_fits_the_page(tour_run):
+    out, _ = tour_run
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="backprop_written_out.html">backprop_written_out.html</a>' in page
+    assert (out / "backprop_written_out.html").exists()
+    png = (out / "backprop_written_out_graph.png").read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width <= 1000 and height > width  # top to bottom: it was 2191 x 171, unreadable at page width
+
+
+def test_where_nan_starts_shows_the_drop_near_18_and_spells_e_to_the_z_once(zh_tour):
+    _, _, figures, _ = zh_tour
+    (ax,) = figures["where_nan_starts"].axes
+    assert ax.get_xscale() == "log"
+    lo, hi = ax.get_xlim()
+    share = (math.log(37) - math.log(18)) / (math.log(hi) - math.log(lo))
+    assert share > 0.1  # the eps curve's drop from z ≈ 18 to 37 takes a tenth of the width (it was 3 %)
+    words = [t.get_text() for t in figures["where_nan_starts"].findobj(__import__("matplotlib").text.Text)]
+    assert not [w for w in words if "e^z" in w] and any("eᶻ" in w for w in words)

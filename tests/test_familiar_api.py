@@ -241,3 +241,42 @@ def test_deep_chains_pickle_and_copy_without_recursion():
     for copy_of in (lambda v: pickle.loads(pickle.dumps(v)), copy.deepcopy):
         y2 = copy_of(y)
         assert y2.data == y.data and y2.op == "add"
+
+
+# ---- no silent detach: float() of a Value that requires grad, while recording, is a TypeError
+
+def test_math_exp_of_a_value_that_requires_grad_is_refused_not_silently_detached():
+    a = Value(1.0, label="a")
+    with pytest.raises(TypeError) as info:
+        math.exp(a) * a
+    message = str(info.value)
+    for hint in ("a.exp()", "a.item()", "a.data", "no_grad"):
+        assert hint in message, hint
+    b = a.exp() * a  # what the message says: d/da (a·e^a) = (1 + a)·e^a = 2e at a = 1
+    b.backward()
+    assert a.grad == pytest.approx(2 * math.e, rel=1e-15)
+
+
+def test_float_refuses_computed_values_and_math_functions_that_call_it():
+    x = Value(0.5)
+    y = x * 3
+    for call in (float, math.isfinite, math.log, math.sqrt, math.tanh, lambda v: "%.2f" % v):  # noqa: UP031
+        with pytest.raises(TypeError, match=r"v\.item\(\) or v\.data"):
+            call(y)
+
+
+def test_int_round_format_item_and_floor_keep_working_on_values_that_require_grad():
+    v = Value(2.675, label="v")
+    assert (int(v), round(v), round(v, 1), format(v, ".2f"), f"{v:.1f}", v.item()) == (
+        2, 3, 2.7, "2.67", "2.7", 2.675)
+    assert (math.floor(v), math.ceil(v), math.trunc(v)) == (2, 3, 2)
+
+
+def test_float_converts_when_no_gradient_is_recorded():
+    assert float(Value(1.5, requires_grad=False)) == 1.5
+    assert float(Value(1.5).detach()) == 1.5
+    v = Value(1.5)
+    with tg.no_grad():
+        assert float(v) == 1.5 and math.exp(v) == math.exp(1.5)
+    with tg.set_grad_enabled(False):
+        assert float(v * 2) == 3.0

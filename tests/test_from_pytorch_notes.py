@@ -88,6 +88,10 @@ def test_mse_cells(printed):
     assert "works, w.grad = 2.0" in printed
     assert "ValueError: grad(): input 0 ('w')" in printed and "does not require grad" in printed
     assert "ValueError: grad(): the output does not require grad" in printed
+    # after w.requires_grad_() the message says what happened and what to do - not allow_unused
+    after = printed.split("w.requires_grad_(); torch.autograd.grad(mse, [w])", 1)[1].split("\n")[1]
+    assert "no graph was recorded" in after and "compute it again" in after
+    assert "allow_unused" not in after
 
 
 def test_softmax_cells_match_the_notes_and_torch(printed):

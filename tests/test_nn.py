@@ -565,9 +565,9 @@ def test_modules_pickle_and_deepcopy_with_data_grads_labels_and_flags(make, how)
         (a.data, a.grad, a.label, a.requires_grad) for a, _ in pairs]
     assert any(b.grad != 0.0 for _, b in pairs) and not clone.parameters()[1].requires_grad
     x = [0.25, 0.5]
-    before = [float(v) for v in (model(x) if isinstance(model(x), list) else [model(x)])]
+    before = [v.item() for v in (model(x) if isinstance(model(x), list) else [model(x)])]
     clone.parameters()[0].data += 1.0                             # independent weights
-    assert [float(v) for v in (model(x) if isinstance(model(x), list) else [model(x)])] == before
+    assert [v.item() for v in (model(x) if isinstance(model(x), list) else [model(x)])] == before
 
 
 def test_a_copied_model_keeps_shared_weights_shared():

@@ -131,3 +131,39 @@ def test_runs_top_to_bottom_in_a_fresh_kernel(path, tmp_path, monkeypatch):
     assert checked >= 1, f"{path.name}: no cell displays a picture"
     for name in WRITES.get(path.name, []):
         assert (tmp_path / name).stat().st_size > 1000, f"{path.name} should write {name}"
+
+
+#: Notebooks whose prose numbers are checked against the printout of the cells before them.
+PROSE_CHECKED = ["02_neuron_dead_relu.ipynb"]
+RESULT = re.compile(r"[−-]?\d+\.\d{3,}")  # a computed result (0.8808), not a setting (0.1) or a step (30)
+
+
+@pytest.mark.parametrize("name", PROSE_CHECKED)
+def test_a_number_in_the_prose_is_printed_by_the_cell_just_before(name, tmp_path, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb, _ = _execute(NOTEBOOKS_DIR / name, tmp_path)
+    printed = ""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            streams = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream"]
+            printed = "".join(o.get("text", "") for o in streams)
+            continue
+        for number in RESULT.findall(_source(cell)):
+            assert number.replace("−", "-") in printed, f"{name} cell {i}: {number} is not printed just above"
+
+
+def test_notebook_02_table_and_picture_are_one_experiment(tmp_path, monkeypatch):
+    """The table printed "loss at step 30" before the last update; the picture showed the loss after it."""
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb, _ = _execute(NOTEBOOKS_DIR / "02_neuron_dead_relu.ipynb", tmp_path)
+    out = {i: "".join(o.get("text", "") for o in c.get("outputs", []) if o.get("output_type") == "stream")
+           for i, c in enumerate(nb.cells) if c.cell_type == "code"}
+    table = next(t for t in out.values() if "L at step 30" in t)
+    box = next(t for t in out.values() if "-> step 30" in t)
+    from tinygrad_edu.plots import activation_loss_experiment
+
+    for run in activation_loss_experiment(x=1.0, y=1.0, w0=-2.0, lr=0.1, steps=30):
+        row = re.search(rf"^{re.escape(run.title)}\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$", table, re.M)
+        assert row and float(row[2]) == float(f"{run.losses[0]:.4g}") and float(row[3]) == float(
+            f"{run.losses[-1]:.4g}"), run.title
+        assert f"{run.title:14} L: step 0 {run.losses[0]:.4g} -> step 30 {run.losses[-1]:.4g}" in box

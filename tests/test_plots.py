@@ -646,3 +646,30 @@ def test_save_figure_replaces_a_symlink_instead_of_writing_through_it(tmp_path):
         plots.save_figure(fig, tmp_path / "afile", "fig")
     with pytest.raises(NotADirectoryError, match=r"afile is a file"):
         plots.save_figure(fig, tmp_path / "afile" / "sub", "fig")
+
+
+def test_region_borders_follow_the_scores_not_the_grid_staircase():
+    # two classes whose scores cross on the line x1 + 0.5·x2 = 0.3: a slanted border between grid points
+    def model(p):
+        x1, x2 = p
+        return [tg.Value(0.0), tg.Value(x1 + 0.5 * x2 - 0.3)]
+
+    X = [[-1.0, -1.0], [1.0, 1.0]]
+    fig = plots.plot_decision_boundary(model, X, [0, 1], resolution=11, margin=0.0)
+    (ax,) = fig.axes
+    region = next(c for c in ax.collections if c.get_gid() == "region:1")
+    border = [(x, y) for path in region.get_paths() for x, y in path.vertices
+              if -1.0 < x < 1.0 and -1.0 < y < 1.0]  # the vertices inside the frame lie on the border
+    assert len(border) >= 5
+    assert max(abs(x + 0.5 * y - 0.3) for x, y in border) < 1e-9  # on the line, not on grid steps of 0.2
+
+
+def test_misclassified_points_on_one_spot_say_how_many_they_are():
+    model = lambda p: [tg.Value(1.0), tg.Value(0.0), tg.Value(0.0)]  # always class 0
+    X = [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [1.0, 1.0]]
+    fig = plots.plot_decision_boundary(model, X, [0, 1, 2, 0], resolution=5)
+    (ax,) = fig.axes
+    notes = [t.get_text() for t in ax.texts if t.get_gid() == "stacked"]
+    assert notes == ["2 points on one spot"]
+    zh = plots.plot_decision_boundary(model, X, [0, 1, 2, 0], resolution=5, lang="zh")
+    assert [t.get_text() for t in zh.axes[0].texts if t.get_gid() == "stacked"] == ["2 个点重合于此"]

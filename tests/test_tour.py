@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("matplotlib", reason="the tour's pictures need the viz extra")
 
 from tinygrad_edu import cli, tour
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GOOD = '''
 """A tiny demo that draws one line."""
@@ -319,3 +323,54 @@ def test_lang_zh_without_a_cjk_font_warns_once_and_stays_english(demos, tmp_path
     assert len(record) == 1
     page = (tmp_path / "g" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page and "<b>back-propagation</b>gradient descent" in page
+
+
+def test_no_progress_bar_into_redirected_output(demos, tmp_path):
+    """``tinygrad-edu tour --out DIR 2> log``: stderr is a file, so no bar and no progress lines go there."""
+    log = tmp_path / "stderr.txt"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with open(log, "w", encoding="utf-8") as err:
+        proc = subprocess.run([sys.executable, "-m", "tinygrad_edu", "tour", "--out", str(tmp_path / "out"),
+                               "--demos", str(demos), "--only", "good"], stdout=subprocess.PIPE,
+                              stderr=err, text=True, env=env, check=False)
+    assert proc.returncode == 0, log.read_text(encoding="utf-8")
+    text = log.read_text(encoding="utf-8")
+    assert "tour:" not in text and "[1/1]" not in text and "%|" not in text, text
+    assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_progress_shows_on_a_terminal_by_default(demos, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setattr(tour, "_is_terminal", lambda stream: True)
+    tour.run(tmp_path / "out", demos_dir=demos, demos=["good"])
+    assert "[1/1] good" in capsys.readouterr().err
+    monkeypatch.setattr(tour, "_is_terminal", lambda stream: False)
+    tour.run(tmp_path / "out2", demos_dir=demos, demos=["good"])
+    assert "[1/1] good" not in capsys.readouterr().err
+
+
+def test_a_demo_without_out_writes_into_the_temp_folder_not_the_current_one(demos, tmp_path):
+    cwd, tmp = tmp_path / "cwd", tmp_path / "tmp"
+    cwd.mkdir()
+    tmp.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp), MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, str(demos / "good.py")], cwd=cwd, capture_output=True, text=True,
+                          env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert list(cwd.iterdir()) == []
+    written = tmp / "tinygrad_edu_demos"
+    assert sorted(p.name for p in written.iterdir()) == ["good_line.png", "good_line.svg"]
+    assert f"pictures in {written.resolve()}" in proc.stdout
+
+
+def _git(*args):
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_no_committed_file_is_ignored_and_the_readme_pictures_folder_is():
+    if _git("rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+        pytest.skip("not a git checkout (an sdist): nothing is committed here")
+    # a committed file that .gitignore also lists (docs/concepts.md was one)
+    assert _git("ls-files", "--cached", "--ignored", "--exclude-standard").stdout == ""
+    # `python3 demos/activation_loss.py --out pictures` (the README's command) leaves nothing untracked
+    assert _git("check-ignore", "-q", "pictures/activation_loss.png").returncode == 0

@@ -90,7 +90,7 @@ def test_detach_float_hash():
     x = Value(2.0, label="x")
     d = (x * 3).detach()
     assert d.data == 6.0 and not d.requires_grad and d.is_leaf and d.inputs == ()
-    assert float(x) == 2.0
+    assert float(d) == 6.0  # requires no grad: float() converts
     y = Value(2.0)
     assert x != y and len({x, y}) == 2  # hash and equality by identity
     assert {x: 1}[x] == 1

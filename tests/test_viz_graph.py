@@ -419,12 +419,35 @@ def test_missing_dot_in_process_error(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- Jupyter
-def test_value_displays_its_graph_as_svg():
+def test_value_displays_its_graph_as_svg_fitted_html_and_png():
+    import base64
+    import html as html_module
+
     *_, y = neuron()
     bundle = y._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert set(bundle) == {"text/html", "image/svg+xml", "image/png", "text/plain"}
     assert bundle["text/plain"] == repr(y)
-    assert svg_root(bundle["image/svg+xml"].encode()).tag == f"{SVG}svg"
+    svg = bundle["image/svg+xml"]
+    assert svg_root(svg.encode()).tag == f"{SVG}svg"
+    # JupyterLab draws an SVG at its full size (a 1863 px graph in a 968 px output): the HTML form is
+    # the same SVG in an <img> that shrinks to the output's width, never grows
+    page = bundle["text/html"]
+    img = re.fullmatch(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)" '
+                       r'style="max-width: 100%; height: auto;">', page)
+    assert img and base64.b64decode(img[1]).decode("utf-8") == svg
+    assert html_module.unescape(img[2]) == repr(y)
+    # an untrusted notebook shows no SVG: the PNG of the same layout
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width_px = int.from_bytes(png[16:20], "big")
+    width_pt = float(svg_root(svg.encode()).get("width").removesuffix("pt"))
+    assert width_px == pytest.approx(width_pt * 96 / 72, rel=0.05)
+
+
+def test_a_label_cannot_break_out_of_the_html_display():
+    x = tg.Value(1.0, label='"><script>alert(1)</script>')
+    page = (x * 2)._repr_mimebundle_()["text/html"]
+    assert "<script>" not in page and page.count("<img ") == 1
 
 
 def test_jupyter_falls_back_to_text_with_a_note_without_dot_or_over_the_cap(tmp_path, monkeypatch):

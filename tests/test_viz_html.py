@@ -152,3 +152,24 @@ def test_stepping_through_the_page_in_chromium(browser, tmp_path):
     assert errors == []
     assert requests and all(u.startswith("file://") for u in requests)   # nothing from the network
     page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1400, 968])
+def test_a_wide_graph_fits_the_window_with_its_output_node_in_view(browser, tmp_path, width):
+    x, w, b = tg.Value(1.0, label="x"), tg.Value(2.0, label="w"), tg.Value(0.0, label="b")
+    loss = tg.functional.binary_cross_entropy((w * x + b).sigmoid(), 1.0)  # the notes' neuron, ~2400 px
+    loss.label = "L"
+    path = render_backward_html(loss, tmp_path / "steps.html")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(path.resolve().as_uri())
+    output_box = page.eval_on_selector(f"#v{len(walk(loss)) - 1}", "e => e.getBoundingClientRect().right")
+    graph = page.eval_on_selector("#graph",
+                                  "e => [e.getBoundingClientRect().right, e.scrollWidth, e.clientWidth]")
+    assert output_box <= graph[0] and graph[1] <= graph[2], (output_box, graph)  # nothing to scroll to
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.click("#graph")  # actual size on a click, to read the small print; another click fits again
+    assert page.eval_on_selector("#graph", "e => e.scrollWidth > e.clientWidth")
+    page.click("#graph")
+    assert page.eval_on_selector("#graph", "e => e.scrollWidth <= e.clientWidth")
+    page.close()

@@ -285,6 +285,6 @@ def test_without_the_graphviz_package_dot_source_and_svg_still_work(tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0] == 'digraph "graph" {'
     assert lines[1].startswith("<?xml") or lines[1].startswith("<svg") or lines[1].startswith("<!--")
-    assert lines[2] == "['image/svg+xml', 'text/plain']"
+    assert lines[2] == "['image/png', 'image/svg+xml', 'text/html', 'text/plain']"
     (err,) = [ln for ln in lines if ln.startswith("ImportError:")]
     assert 'pip install "tinygrad_edu[viz]"' in err

@@ -272,7 +272,8 @@ def _graph_command(sub: Any) -> None:
     p.add_argument("--explain", action="store_true", help="print the chain rule path by path")
     p.add_argument("--html", metavar="FILE", help="write a step-through page of the backward pass")
     p.add_argument("--code", action="store_true",
-                   help="print the program tg.compile writes for it: forward and backward, one line per op")
+                   help="print the program tg.compile writes for it: forward, then backward; every "
+                        "gradient d_v belongs to a value v that the forward pass names")
     p.add_argument("--label", default=None,
                    help="name of the expression's result (default: y, or f, out, ... if y is a variable)")
     p.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: LR)")
@@ -292,8 +293,8 @@ def _tour_command(sub: Any) -> None:
 
     p = sub.add_parser(
         "tour", help="run the guided tour of demos into a picture gallery",
-        description="Run every demo (with a progress bar) and write its pictures (png and svg), an "
-                    "offline gallery index.html with a caption per picture, and summary.txt into --out.",
+        description="Run every demo (with a progress bar on a terminal) and write its pictures (png, svg), "
+                    "an offline gallery index.html with a caption per picture, and summary.txt into --out.",
         epilog="example: tinygrad-edu tour --out gallery   (then open gallery/index.html)\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

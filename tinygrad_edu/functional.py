@@ -12,8 +12,11 @@ them; numbers are treated as constants.
 **Stability.**  ``softmax``, ``log_softmax`` and ``logsumexp`` subtract the
 largest input ``m`` first, using ``logsumexp(x) = m + log Σ e^(xᵢ − m)``: every
 exponent is then ``<= 0``, so nothing overflows and the largest term is exactly
-``1``.  ``m`` is a constant in the graph, which keeps the gradient exact because
-the identity holds for every constant ``m``.
+``1``.  ``m`` is one ``max_shift`` node of the graph whose derivative is 0: the
+identity holds for every ``m``, so the shift cancels exactly and the gradient
+is that of the plain formula.  Being a node (not a number frozen when the graph
+was recorded), it is computed again at run time by a compiled program
+(:func:`tinygrad_edu.compile`), which therefore stays stable for any logits.
 
 **Losses** follow PyTorch's definitions: an element-wise loss ``ℓᵢ``, then
 ``reduction="mean"`` (``(1/N) Σ ℓᵢ``, the default), ``"sum"`` (``Σ ℓᵢ``) or
@@ -29,9 +32,10 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Union, overload
 
-from tinygrad_edu.engine.value import Value, _short_int, const, to_float, unary
+from tinygrad_edu.engine.value import Value, _short_int, const, nary, to_float, unary
 from tinygrad_edu.engine.value import sum as _vsum
 from tinygrad_edu.errors import DomainError
+from tinygrad_edu.ops.definitions import MAX_SHIFT
 from tinygrad_edu.ops.losses import BCE_WITH_LOGITS, bce_with_logits_forward
 
 Scalar = Union[Value, int, float]
@@ -43,7 +47,7 @@ BCE_EPS = 1e-8  # default eps of binary_cross_entropy, see its docstring
 
 __all__ = [
     "sigmoid", "tanh", "relu", "leaky_relu", "silu", "gelu",
-    "softmax", "log_softmax", "logsumexp",
+    "softmax", "log_softmax", "logsumexp", "max_shift",
     "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
     "REDUCTIONS", "BCE_EPS",
 ]
@@ -187,15 +191,31 @@ def gelu(x: Scalar, approximate: str = "none") -> Value:
 
 
 # ---------------------------------------------------------------- softmax family
-def _shifted(xs: Any, who: str, name: str = "xs") -> tuple[list[Value], float]:
-    """xᵢ − m with m = max xᵢ (a constant), after checking the inputs are finite."""
+def max_shift(xs: Sequence[Scalar]) -> Value:
+    """m = max xᵢ as one ``max_shift`` node whose derivative is 0: the shift of the softmax family.
+
+    softmax, log_softmax, logsumexp and cross_entropy subtract it from their
+    inputs; their results do not depend on it, so no gradient flows through it.
+
+    >>> m = max_shift([Value(1.0), Value(3.0), Value(2.0)])
+    >>> m.data, m.op
+    (3.0, 'max_shift')
+    """
+    vs = _vector(xs, "max_shift(xs)")
+    if not vs:
+        raise ValueError("max_shift(xs): xs is empty; it needs at least one number")
+    ins = tuple(vs)
+    return nary(MAX_SHIFT, MAX_SHIFT.forward(*[v.data for v in ins]), ins)
+
+
+def _shifted(xs: Any, who: str, name: str = "xs") -> tuple[list[Value], Value]:
+    """xᵢ − m with m = max xᵢ (a ``max_shift`` node), after checking the inputs are finite."""
     vs = _vector(xs, f"{who}({name})")
     for i, v in enumerate(vs):
         if not math.isfinite(v.data):
             raise DomainError(f"{who}: {name}[{i}] = {v.data!r} is not finite; {who} needs finite inputs")
-    m = max(v.data for v in vs)
-    mc = const(m)
-    return [v - mc for v in vs], m
+    m = max_shift(vs)
+    return [v - m for v in vs], m
 
 
 def logsumexp(xs: Sequence[Scalar], dim: int | None = None) -> Value:

@@ -2,7 +2,8 @@
 
 ``tinygrad-edu tour --out DIR`` (or ``python -m tinygrad_edu.tour --out DIR``)
 runs each script of the ``demos/`` folder in this process, one after the
-other, with a progress bar (tqdm when installed, plain lines otherwise);
+other, with a progress bar on a terminal (tqdm when installed, plain lines
+otherwise; nothing when stderr goes to a file or a pipe);
 ``--jobs N`` runs them instead as separate ``python demos/NAME.py`` processes,
 N at a time.  A demo that fails is reported (exit status 1) without stopping
 the others.
@@ -56,7 +57,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,13 +83,19 @@ KEY_IMAGES = (
 class Picture:
     """One picture of the gallery: the file stem in the output folder, a title, a caption.
 
-    ``formats`` lists the files written (``name.png``, ``name.svg``).
+    ``facts`` are the caption's ``{fields}`` as the demo formatted them from the
+    numbers it computed (a caption carries no hand-typed number; a test checks
+    both); ``formats`` lists the files written (``name.png``, ``name.svg``);
+    ``links`` names other files written beside it that the gallery links to.
     """
 
     name: str
     title: str
     caption: str
+    facts: dict[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ("png", "svg")
+    #: Other files the demo wrote next to the picture that the gallery links to (a page, say).
+    links: tuple[str, ...] = ()
 
     def files(self, out: Path) -> list[Path]:
         """The picture's files inside ``out``."""
@@ -129,13 +136,17 @@ def check_requirements() -> None:
                                 'pip install "tinygrad_edu[viz]"')
 
 
-def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str) -> Picture:
-    """Save a matplotlib figure as ``out/name.png`` and ``.svg`` and describe it for the gallery."""
+def save_picture(fig: Any, out: str | Path, name: str, title: str, caption: str,
+                 facts: dict[str, str] | None = None) -> Picture:
+    """Save a matplotlib figure as ``out/name.png`` and ``.svg`` and describe it for the gallery.
+
+    ``title, caption, facts`` are what ``plot_texts(lang).picture(name, **facts)`` returns.
+    """
     from tinygrad_edu.plots.figure import save_figure
 
     paths = save_figure(fig, out, name)
     print(f"  wrote {', '.join(p.name for p in paths)}")
-    return Picture(name, title, caption)
+    return Picture(name, title, caption, dict(facts or {}))
 
 
 def _takes_lang(run: Callable[..., Any]) -> bool:
@@ -159,17 +170,22 @@ def _demo_title(stem: str, fallback: str, lang: str) -> str:
 
 
 def demo_main(run: Callable[..., list[Picture]], title: str, argv: Sequence[str] | None = None) -> int:
-    """Command line of one demo script: ``--out DIR`` (default: the current folder), ``--lang en|zh``.
+    """Command line of one demo script: ``--out DIR``, ``--lang en|zh``.
+
+    Without ``--out`` the pictures go to ``tinygrad_edu_demos/`` in the
+    system's temporary folder (never into a checkout); the demo prints where.
 
     The tour adds ``--manifest FILE`` to get the pictures and captions back as JSON.
     """
     parser = argparse.ArgumentParser(description=f"tinygrad_edu demo: {title}. Prints the key numbers "
                                      "and writes its pictures (PNG and SVG) into --out.")
-    parser.add_argument("--out", default=".", help="folder for the pictures (created if missing)")
+    parser.add_argument("--out", default=None,
+                        help="folder for the pictures (created if missing; default: tinygrad_edu_demos "
+                             "in the system's temporary folder)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the pictures")
     parser.add_argument("--manifest", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    out = Path(args.out)
+    out = Path(tempfile.gettempdir()) / "tinygrad_edu_demos" if args.out is None else Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(inspect.getsourcefile(run) or "demo").stem
     print(f"== {_demo_title(stem, title, args.lang)} ==")
@@ -182,6 +198,8 @@ def demo_main(run: Callable[..., list[Picture]], title: str, argv: Sequence[str]
         manifest = {"title": _demo_title(stem, title, args.lang),
                     "pictures": [dataclasses.asdict(pic) for pic in pictures]}
         Path(args.manifest).write_text(json.dumps(manifest), encoding="utf-8")
+    else:
+        print(f"pictures in {out.resolve()}")
     return 0
 
 
@@ -284,10 +302,19 @@ def run_demo_subprocess(path: Path, out: Path, *, timeout: float = 600.0, lang: 
         else:
             data = json.loads(manifest.read_text(encoding="utf-8"))
             result.title = str(data["title"])
-            result.pictures = [Picture(p["name"], p["title"], p["caption"], tuple(p["formats"]))
+            result.pictures = [Picture(p["name"], p["title"], p["caption"], dict(p.get("facts", {})),
+                                       tuple(p["formats"]), tuple(p.get("links", ())))
                                for p in data["pictures"]]
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal someone watches (not a file, a pipe or a CI log)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
 
 
 class _Progress:
@@ -321,17 +348,20 @@ class _Progress:
 
 
 def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str | Path | None = None,
-        jobs: int = 1, progress: bool = True, verbose: bool = False,
+        jobs: int = 1, progress: bool | None = None, verbose: bool = False,
         docs: str | Path | None = None, lang: str | None = None) -> list[DemoResult]:
     """Run the tour into ``out``: every demo, then ``index.html`` and ``summary.txt``.
 
     ``jobs=1`` runs the demos one after the other in this process; ``jobs > 1``
     runs each as its own ``python demos/NAME.py --out DIR`` process, that many
-    at a time.  ``demos`` picks some demos by name (each once); ``verbose``
-    echoes what the demos print (in-process only); ``docs`` copies the key
-    pictures there; ``lang`` ("en" or "zh") is the language of the pictures,
-    captions and page (None: the language set by ``tinygrad_edu.set_language``;
-    the command line passes its ``--lang`` and so does not read it).  Everything is checked before anything runs or is
+    at a time.  ``progress``: a bar (or one line per demo) on stderr - by
+    default only when stderr is a terminal, never into a file or a pipe;
+    True shows it anyway, False never.  ``demos`` picks some demos by name
+    (each once); ``verbose`` echoes what the demos print (in-process only);
+    ``docs`` copies the key pictures there; ``lang`` ("en" or "zh") is the
+    language of the pictures, captions and page (None: the language set by
+    ``tinygrad_edu.set_language``; the command line passes its ``--lang`` and
+    so does not read it).  Everything is checked before anything runs or is
     written: the arguments, the ``viz`` extra, the output folders, the demos.
     Returns one result per demo, in tour order.
     """
@@ -353,7 +383,9 @@ def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str |
             raise OSError(f"cannot write {target}: it is a directory (nothing was written)")
     lang = plot_texts(lang).lang  # "zh" without a CJK font: one warning, and English throughout
     out_dir.mkdir(parents=True, exist_ok=True)
-    bar = _Progress(len(paths), progress)
+    if progress is None:
+        progress = _is_terminal(sys.stderr)
+    bar = _Progress(len(paths), bool(progress))
     results: dict[Path, DemoResult] = {}
     try:
         if jobs == 1:
@@ -424,6 +456,12 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
 """
 
 
+def _open_line(words: Mapping[str, str], name: str) -> str:
+    """"Open <a href=name>name</a>": a file a demo wrote beside its picture (escaped)."""
+    link = f'<a href="{html.escape(name)}">{html.escape(name)}</a>'
+    return html.escape(words["page.open"]).format(link=link)
+
+
 def write_gallery(out: Path, results: Sequence[DemoResult], *, lang: str = "en") -> Path:
     """``index.html``: one section per demo, each picture with its caption; works offline.
 
@@ -454,7 +492,9 @@ def write_gallery(out: Path, results: Sequence[DemoResult], *, lang: str = "en")
             png, svg = f"{pic.name}.png", f"{pic.name}.svg"
             link = svg if "svg" in pic.formats else png
             parts.append(f'<figure><a href="{e(link)}"><img src="{e(png)}" alt="{e(pic.title)}"></a>'
-                         f"<figcaption><b>{e(pic.title)}</b>{e(pic.caption)}</figcaption></figure>")
+                         f"<figcaption><b>{e(pic.title)}</b>{e(pic.caption)}</figcaption>"
+                         + "".join(f'<p class="small">{_open_line(words, name)}</p>' for name in pic.links)
+                         + "</figure>")
         parts.append(f"<details><summary>{e(words['page.numbers'])}</summary>"
                      f"<pre>{e(r.output.rstrip())}</pre></details>")
         parts.append("</section>")
@@ -475,7 +515,8 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="run N demos at a time, each in its own process (default 1: one by one, in-process; "
                         "on 2 cores 2 jobs took longer than 1: each process imports matplotlib anew)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (there is none anyway when stderr is not a terminal)")
     p.add_argument("-v", "--verbose", action="store_true", help="echo what the demos print")
     return p
 
@@ -489,7 +530,8 @@ def main_from_args(args: argparse.Namespace) -> int:
     """
     start = time.perf_counter()
     results = run(args.out, demos=args.only, demos_dir=args.demos, jobs=args.jobs,
-                  progress=not args.no_progress, verbose=args.verbose, docs=args.docs, lang=args.lang)
+                  progress=False if args.no_progress else None, verbose=args.verbose, docs=args.docs,
+                  lang=args.lang)
     out = Path(args.out)
     n_pictures = sum(len(r.pictures) for r in results)
     print(f"{len(results)} demos, {n_pictures} pictures in {time.perf_counter() - start:.1f} s")

@@ -304,9 +304,9 @@ def fit(model: Any, X: Sequence[Any], y: Sequence[Any], *,  # noqa: N803 - X as 
     * ``compile=True`` (full batch only): the loss and its gradient are traced
       once with :func:`tinygrad_edu.compile` and the generated program runs
       every epoch instead of building the graph again.  The losses and the
-      trained parameters are the eager run's bit for bit (with
-      ``cross_entropy`` to rounding: it subtracts each row's largest logit,
-      a number read at tracing and kept by the program).  The full batch is
+      trained parameters are the eager run's bit for bit (``cross_entropy``
+      included: the program computes each row's largest logit again from
+      the current logits).  The full batch is
       used in the data's order (shuffling a full batch only reorders a sum,
       and the program has one fixed order), so compare with
       ``shuffle=False``.  The program also keeps the predictions it computes

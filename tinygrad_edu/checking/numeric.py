@@ -5,19 +5,28 @@ The central difference ``(f(x + h) − f(x − h)) / 2h`` has an error of order
 precision it agrees with an exact derivative to about 1e-8 relative: close
 enough to catch every wrong formula, never close enough to compare with ``==``.
 
-How ``f`` is called - one way per function, always the same:
+How ``f`` is called - the same for every function here, in either of two forms:
 
-* :func:`finite_difference`, :func:`analytic_gradient` and :func:`gradcheck`
-  call ``f(*values)``: one Value per input, as positional arguments, like
-  ``torch.autograd.gradcheck``.  ``f`` returns one Value (or a number).
-* :func:`jacobian` and :func:`hessian` call ``f(values)``: one list of Values.
-  ``jacobian``'s ``f`` returns a list of Values (one per output) or one Value;
-  ``hessian``'s ``f`` returns one Value.  Anything else is a ``TypeError``
-  naming what came back.
+* ``f(x0, x1, ...)``: one Value per input, as positional arguments, like
+  ``torch.autograd.gradcheck``;
+* ``f(xs)``: one list of Values, like ``torch.autograd.functional.jacobian``.
+
+The form is read from ``f``'s signature: with several inputs, a function
+with one required positional parameter gets the list (``F.softmax(xs,
+dim=None)`` too); one with as many parameters as inputs (or ``*args``) gets
+them one by one.  With a single input both read
+the same, ``f(x)``; a function that indexes its argument (``lambda v: v[0]``)
+gets ``[x]`` instead (tried when ``f(x)`` raises a TypeError about indexing a
+Value).  A function that fits neither form is a ``TypeError`` naming both.
+:func:`finite_difference`, :func:`analytic_gradient` and :func:`gradcheck`
+expect one Value (or a number) back; ``jacobian``'s ``f`` returns a list of
+Values (one per output) or one Value; ``hessian``'s ``f`` returns one Value.
+Anything else is a ``TypeError`` naming what came back.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -41,6 +50,71 @@ def _scalar(y: Any, who: str) -> float:
         raise TypeError(f"{who} must return a Value or a number, got {type(y).__name__}") from None
 
 
+def _positional(f: Callable[..., Any]) -> tuple[int, int, bool] | None:
+    """(required, most, star) positional parameters of ``f``, or None when its signature is unknown."""
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    required = most = 0
+    star = False
+    for p in params:
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            most += 1
+            required += p.default is p.empty
+        elif p.kind is p.VAR_POSITIONAL:
+            star = True
+    return required, most, star
+
+
+#: What Python says when a function indexes, unpacks or measures a Value it thought was a list.
+_LIST_USE = ("subscriptable", "iterable", "len()")
+
+
+def _indexed_a_value(exc: TypeError) -> bool:
+    message = str(exc)
+    return "Value" in message and any(s in message for s in _LIST_USE)
+
+
+def _caller(f: Callable[..., Any], n: int, who: str) -> Callable[[list[Value]], Any]:
+    """A function of one list of ``n`` Values that calls ``f`` in its form (see the module docstring)."""
+    if not callable(f):
+        raise TypeError(f"{who}: f must be a function, got {_what(f)}")
+    sig = _positional(f)
+    both = "f is called either as f(x0, x1, ...) with one Value per input or as f(xs) with one list"
+    if sig is not None:
+        required, most, star = sig
+        takes_each = required <= n and (star or most >= n)
+        takes_list = required <= 1 and (star or most >= 1)
+        if not takes_each and not takes_list:
+            raise TypeError(f"{who}: f takes {required} positional argument(s) but there are {n} inputs; "
+                            f"{both}")
+        if n != 1:
+            # one required parameter (F.softmax(xs, dim=None)) takes the list, unless f takes exactly n
+            if required != n and takes_list and (required == 1 or not takes_each):
+                return lambda xs: f(xs)
+            return lambda xs: f(*xs)
+    form: list[bool] = []  # with one input: [True] once f(x) is known to work, [False] for f([x])
+
+    def call(xs: list[Value]) -> Any:
+        if form:
+            return f(*xs) if form[0] else f(xs)
+        if n != 1:  # unknown signature: one Value per input, as torch.autograd.gradcheck
+            form.append(True)
+            return f(*xs)
+        try:
+            out = f(*xs)
+        except TypeError as exc:
+            if not _indexed_a_value(exc):
+                raise
+            form.append(False)
+            return f(xs)
+        form.append(True)
+        return out
+
+    return call
+
+
 def _check_step(h: Any, who: str) -> float:
     step = to_float(h, f"{who}: the step")
     if not (step > 0.0 and math.isfinite(step)):
@@ -49,16 +123,18 @@ def _check_step(h: Any, who: str) -> float:
 
 
 def finite_difference(f: Callable[..., Any], xs: Sequence[Any], h: float = 1e-6) -> list[float]:
-    """Central differences of scalar ``f(*xs)`` with respect to each input.
+    """Central differences of scalar ``f`` at ``xs`` with respect to each input.
 
-    ``f`` is called as ``f(*values)`` with constant Values (under ``no_grad``,
-    so no graph is built); it may return a Value or a number.
+    ``f`` is called with constant Values (under ``no_grad``, so no graph is
+    built), as ``f(x0, x1, ...)`` or ``f(xs)`` (see the module docstring); it
+    may return a Value or a number.
 
     >>> finite_difference(lambda x, y: x * x * y, [3.0, 2.0])   # (2xy, x²) = (12, 9)
     [12.0..., 9.0...]
     """
     h = _check_step(h, "finite_difference")
     base = _as_floats(xs)
+    call = _caller(f, len(base), "finite_difference")
     out = []
     for i in range(len(base)):
         up = list(base)
@@ -72,16 +148,16 @@ def finite_difference(f: Callable[..., Any], xs: Sequence[Any], h: float = 1e-6)
                 f"are {spacing:.3g} apart); use a step of at least {2 * spacing:.3g}"
             )
         with no_grad():
-            fu = _scalar(f(*[Value(v, requires_grad=False) for v in up]), "f")
-            fd = _scalar(f(*[Value(v, requires_grad=False) for v in dn]), "f")
+            fu = _scalar(call([Value(v, requires_grad=False) for v in up]), "f")
+            fd = _scalar(call([Value(v, requires_grad=False) for v in dn]), "f")
         out.append((fu - fd) / ((base[i] + h) - (base[i] - h)))
     return out
 
 
 def analytic_gradient(f: Callable[..., Any], xs: Sequence[Any]) -> list[float]:
-    """The engine's gradient of scalar ``f(*xs)`` with respect to each input."""
+    """The engine's gradient of scalar ``f`` at ``xs`` with respect to each input (either form of ``f``)."""
     leaves = [Value(x, label=f"x{i}") for i, x in enumerate(_as_floats(xs))]
-    y = f(*leaves)
+    y = _caller(f, len(leaves), "analytic_gradient")(leaves)
     if not isinstance(y, Value) or not y.requires_grad:
         return [0.0] * len(leaves)
     return [g.data for g in grad(y, leaves, allow_unused=True)]
@@ -100,9 +176,11 @@ def _table(rows: list[tuple[int, float, float, float, bool]]) -> str:
 
 def gradcheck(f: Callable[..., Any], inputs: Sequence[Any], *, eps: float = 1e-6, atol: float = 1e-5,
               rtol: float = 1e-3, raise_exception: bool = True) -> bool:
-    """Compare the engine's gradient of ``f(*inputs)`` with central differences.
+    """Compare the engine's gradient of ``f`` at ``inputs`` with central differences.
 
-    ``f`` is called as ``f(*values)``, one Value per input (see the module docstring).
+    ``f`` is called as ``f(x0, x1, ...)``, one Value per input, or as ``f(xs)``
+    with one list: the same function serves ``jacobian`` and ``hessian`` (see
+    the module docstring).
 
     Passes when ``|analytic − numeric| <= atol + rtol·|numeric|`` for every input.
     Returns True, or raises :class:`GradcheckError` whose message is a table of
@@ -110,8 +188,11 @@ def gradcheck(f: Callable[..., Any], inputs: Sequence[Any], *, eps: float = 1e-6
 
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.5, -1.2])
     True
+    >>> gradcheck(lambda v: (v[0] * v[1]).tanh(), [0.5, -1.2])   # the list form
+    True
     """
     eps = _check_step(eps, "gradcheck(eps)")
+    _caller(f, len(inputs), "gradcheck")  # a function of neither form is reported under this name
     analytic = analytic_gradient(f, inputs)
     numeric = finite_difference(f, inputs, h=eps)
     rows = []
@@ -125,18 +206,20 @@ def gradcheck(f: Callable[..., Any], inputs: Sequence[Any], *, eps: float = 1e-6
     return False
 
 
-def jacobian(f: Callable[[list[Value]], Any], xs: Sequence[Any]) -> list[list[float]]:
+def jacobian(f: Callable[..., Any], xs: Sequence[Any]) -> list[list[float]]:
     """J[i][j] = d f_i / d x_j for ``f`` mapping a list of Values to a list of Values.
 
-    ``f`` is called as ``f(values)`` with one list; it returns a list of Values
-    (one per output, the rows; a plain number is a constant output, a row of
-    zeros) or one Value (one row).
+    ``f`` is called as ``f(xs)`` with one list or as ``f(x0, x1, ...)`` (see the
+    module docstring); it returns a list of Values (one per output, the rows; a
+    plain number is a constant output, a row of zeros) or one Value (one row).
 
     >>> jacobian(lambda v: [v[0] * v[1], v[0] + 2 * v[1]], [3.0, 4.0])
     [[4.0, 3.0], [1.0, 2.0]]
+    >>> jacobian(lambda a, b: [a * b], [1.0, 2.0])   # one Value per input works too
+    [[2.0, 1.0]]
     """
     leaves = [Value(x, label=f"x{j}") for j, x in enumerate(_as_floats(xs))]
-    outs = f(leaves)
+    outs = _caller(f, len(leaves), "jacobian")(leaves)
     if isinstance(outs, Value):
         outs = [outs]
     elif not isinstance(outs, (list, tuple)):
@@ -154,16 +237,17 @@ def jacobian(f: Callable[[list[Value]], Any], xs: Sequence[Any]) -> list[list[fl
     return rows
 
 
-def hessian(f: Callable[[list[Value]], Any], xs: Sequence[Any]) -> list[list[float]]:
+def hessian(f: Callable[..., Any], xs: Sequence[Any]) -> list[list[float]]:
     """H[i][j] = d²f / dx_i dx_j for scalar ``f``, through ``create_graph=True``.
 
-    ``f`` is called as ``f(values)`` with one list and returns one Value.
+    ``f`` is called as ``f(xs)`` with one list or as ``f(x0, x1, ...)`` and
+    returns one Value.
 
     >>> hessian(lambda v: v[0] ** 2 * v[1], [3.0, 5.0])   # [[2y, 2x], [2x, 0]]
     [[10.0, 6.0], [6.0, 0.0]]
     """
     leaves = [Value(x, label=f"x{j}") for j, x in enumerate(_as_floats(xs))]
-    y = f(leaves)
+    y = _caller(f, len(leaves), "hessian")(leaves)
     n = len(leaves)
     if not isinstance(y, Value):
         hint = " (for a vector function use jacobian)" if isinstance(y, (list, tuple)) else ""

@@ -516,12 +516,7 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
     if not any(r.requires_grad for r in roots):
         if allow_unused:
             return _pack([const(0.0) for _ in xs], single)
-        raise ValueError(
-            "grad(): the output does not require grad - it does not depend on any input that "
-            "requires grad (it was made from constants, detached values or under no_grad(), so no "
-            "graph was recorded; a Value made before requires_grad was switched on must be computed "
-            "again); pass allow_unused=True to get 0"
-        )
+        raise ValueError(_no_graph_message(roots, xs))
     if create_graph:
         with PASS_LOCK:
             order = _walk(roots, None, [])
@@ -538,6 +533,30 @@ def grad(outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], grad
         _check_used(xs, grads, allow_unused)
         results = [const(grads.get(x, 0.0)) for x in xs]
     return _pack(results, single)
+
+
+def _no_graph_message(roots: list[Value], xs: tuple[Value, ...]) -> str:
+    """Why ``grad()`` has nothing to differentiate: no output recorded a graph.
+
+    An output that requires no grad was computed while nothing it used required
+    grad (constants, detached values, or under ``no_grad()``), so no graph was
+    recorded.  The usual cause is switching ``requires_grad`` on after the
+    output was computed; the fix is to compute the output again.  (The other
+    case, an output with a graph that does not use an input, is
+    :func:`_check_used`'s, where ``allow_unused`` is the answer.)
+    """
+    one = len(roots) == 1
+    subject = "the output does not require grad: it was" if one else "no output requires grad: they were"
+    it = "it" if one else "them"
+    names = ", ".join(repr(x.label) if x.label else f"input {i}" for i, x in enumerate(xs))
+    example = xs[0].label if xs and xs[0].label.isidentifier() else "w"
+    return (
+        f"grad(): {subject} computed while nothing they used required grad (constants, detached "
+        "values, or inside no_grad()), so no graph was recorded and no gradient can reach "
+        f"{names}. If you switched requires_grad on after computing {it} "
+        f"({example}.requires_grad_()), compute {it} again now: only ops run while an input "
+        "requires grad are recorded"
+    ).replace("nothing they used", "nothing it used" if one else "nothing they used")
 
 
 def _check_used(xs: tuple[Value, ...], reached: Container[Value], allow_unused: bool) -> None:

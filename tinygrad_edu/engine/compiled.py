@@ -61,751 +61,112 @@ gradient to ``b`` unchanged (``d_b = d_z``), and the BCE's ε is a constant.
 ``step()`` re-reads the ``.data`` of every leaf, so an optimizer changing the
 parameters, or a mini-batch loop writing new numbers into the same input
 Values, just works; it returns the output and adds d(output)/d(p) into
-``p.grad`` for every ``p`` in ``params``, exactly as ``output.backward()``
-after a fresh forward would (so ``zero_grad()`` first, as usual).  The numbers
-equal the eager engine's: the same registry expressions, the gradients summed
-in the same order.
+``p.grad`` for every ``p`` in ``params`` (once for a parameter listed twice),
+exactly as ``output.backward()`` after a fresh forward would (so
+``zero_grad()`` first, as usual).  ``step.value_and_grad()`` gives one
+gradient per entry of ``params``, in order, as ``torch.autograd.grad``: 0.0
+for a parameter the output does not use, the same gradient again for a
+repeated entry.  The numbers equal the eager engine's: the same registry
+expressions, the gradients summed in the same order.
 
 The derivative is stated once: an op of the registry that has a
 :class:`~tinygrad_edu.ops.registry.Template` (add, sub, mul, neg, relu, tanh,
-sigmoid, sum, dot) is pasted into the program as its expression text, the text
-the engine's own rule is built from; every other op - and every user
-:class:`~tinygrad_edu.engine.function.Function` - is called through its
+sigmoid, sum, dot, max_shift) is pasted into the program as its expression
+text, the text the engine's own rule is built from; every other op - and every
+user :class:`~tinygrad_edu.engine.function.Function` - is called through its
 registry ``forward`` and ``vjp`` functions.  Three passes make the program
 short: an expression used once is written into its user instead of getting a
 line, ``add`` and ``sum`` hand gradients through without a line, and each
-gradient is written once, as the sum of its users' contributions.
+gradient is written once, as the sum of its users' contributions.  A value
+whose gradient gets a line (``d_t4 = ...``) gets a line of its own in the
+forward pass too (``t4 = ...``), so every gradient belongs to a value the
+reader has seen.  A ``sum`` or ``dot`` of many leaves that nothing else reads
+takes them as one slice of ``LEAF_DATA`` and gives their gradients as one
+tuple, so its program does not grow with the number of leaves.
+
+Names.  No text from the graph becomes code (the rule is
+:mod:`tinygrad_edu.engine.compiler.naming`): a value is named after its label
+only when the label is a plain ASCII identifier that is no keyword, builtin
+or name of the program, else it gets a generated name (``t7``, ``p0``,
+``x1``) and the label appears in an escaped comment; a ``Function`` is called
+through generated names (``fn0``); op parameters are float literals.
+
+softmax, log_softmax, logsumexp and cross_entropy subtract a ``max_shift``
+node, so the program computes the shift from the current inputs: compiled
+equals eager for any logits.
 
 Limits.  The program replays the recorded ops, so a Python ``if`` on ``.data``
 inside ``fn`` is decided once, at tracing, and never again; numbers that are
 not Values (and results computed under ``no_grad``) are frozen into the
 program as constants.  ``step.verify()`` runs ``fn()`` eagerly at the current
 data and raises :class:`CompileMismatchError` with a readable diff when the
-two differ.  Graphs of more than ``MAX_GENERATED_OPS`` ops are run by a replay
-loop over the recorded tape instead of generated code (``repr(step)`` says
-which).
+two differ.  A program that would hold more than ``MAX_GENERATED_COST`` names
+(about one per op and one per input of an op) is not generated: the recorded
+tape is run by a replay loop instead (``repr(step)`` says which).  A step does
+not pickle (a ``TypeError`` says to compile again after loading);
+``copy.deepcopy((model, step))`` gives a step that reads and writes the copied
+model's Values.
 """
 
 from __future__ import annotations
 
-import ast
 import builtins
-import keyword
+import copy
+import gc
 import math
-import re
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from tinygrad_edu.engine.autograd import grad, topological_order
-from tinygrad_edu.engine.function import Context
+from tinygrad_edu.engine.compiler.codegen import Writer
+from tinygrad_edu.engine.compiler.replay import Replay
+from tinygrad_edu.engine.compiler.trace import Graph, is_read
 from tinygrad_edu.engine.mode import enable_grad
-from tinygrad_edu.engine.value import CONSTANT, Value, to_float
+from tinygrad_edu.engine.value import CONSTANT, Value
 from tinygrad_edu.errors import TinygradEduError
-from tinygrad_edu.ops.registry import PLACEHOLDER, Op
 
-__all__ = ["compile", "CompiledStep", "CompileMismatchError", "MAX_GENERATED_OPS"]
+__all__ = ["compile", "CompiledStep", "CompileMismatchError", "MAX_GENERATED_COST", "clear_cache"]
 
-MAX_GENERATED_OPS = 2_000_000  # larger graphs run in the replay loop: compiling them would take too long
-MAX_DEPTH = 40  # ops nested in one expression at most (Python's compiler recurses on nesting)
+# Graphs that would be written as more than this many names are run by the replay loop: what Python's
+# compiler pays for is the program's size, about one name per op and one per input of an op (the
+# leaves of a wide sum or dot are read as one slice and cost nothing).
+MAX_GENERATED_COST = 4_000_000
+
+# Generated code by the graph's signature (ops, how they connect, constants, labels, params), so that
+# compiling the same graph again - a notebook cell run twice - skips writing and compiling the program.
+CACHE_SIZE = 4  # programs kept
+CACHE_MAX_OPS = 500_000  # larger ones are not kept (their code takes tens of MB)
+_CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str]] = OrderedDict()
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget the generated code kept for graphs compiled before (the next compile writes it afresh)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 class CompileMismatchError(TinygradEduError):
     """The compiled program and a fresh eager run of ``fn`` disagree (see :meth:`CompiledStep.verify`)."""
 
 
-# ---------------------------------------------------------------- expression text with precedence
-# An expression is kept as (text, precedence, depth, op names): the precedence of
-# its outermost operator decides whether it needs parentheses where it is pasted.
-ATOM = 16  # names, literals, calls
-_BINARY = {ast.Add: 10, ast.Sub: 10, ast.Mult: 11, ast.Div: 11, ast.FloorDiv: 11, ast.Mod: 11,
-           ast.MatMult: 11, ast.Pow: 13, ast.BitOr: 6, ast.BitXor: 7, ast.BitAnd: 8,
-           ast.LShift: 9, ast.RShift: 9}
-Expr = tuple[str, int, int, tuple[str, ...]]
-Bound = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], int]
-
-
-def _precedence(node: ast.AST) -> int:
-    if isinstance(node, ast.IfExp):
-        return 1
-    if isinstance(node, ast.BoolOp):
-        return 2 if isinstance(node.op, ast.Or) else 3
-    if isinstance(node, ast.UnaryOp):
-        return 4 if isinstance(node.op, ast.Not) else 12
-    if isinstance(node, ast.Compare):
-        return 5
-    if isinstance(node, ast.BinOp):
-        return _BINARY[type(node.op)]
-    return ATOM
-
-
-def _needed(parent: ast.AST, child: ast.AST) -> int:
-    """The least precedence an expression pasted as ``child`` of ``parent`` may have without parentheses."""
-    if isinstance(parent, ast.BinOp):
-        p = _BINARY[type(parent.op)]
-        if isinstance(parent.op, ast.Pow):  # right-associative; binds tighter than unary minus on its left
-            return ATOM if child is parent.left else 12
-        return p if child is parent.left else p + 1
-    if isinstance(parent, (ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
-        return _precedence(parent) + 1
-    if isinstance(parent, ast.Call) and child is parent.func:
-        return ATOM
-    if isinstance(parent, (ast.Attribute, ast.Subscript)) and child is getattr(parent, "value", None):
-        return ATOM
-    return 1  # an argument, an element of a tuple: anything but a lambda
-
-
-class Form:
-    """A template's expression cut into text and slots, so that pasting is string concatenation.
-
-    >>> f = Form("{g} * {b}")
-    >>> f.render({"g": ("d_y", ATOM), "b": ("u + v", 10)})
-    'd_y * (u + v)'
-    """
-
-    __slots__ = ("keys", "needs", "pieces", "precedence")
-
-    def __init__(self, template: str) -> None:
-        # {name} and {name.data} become identifiers of the same length, so columns stay put
-        masked = PLACEHOLDER.sub(lambda m: "_" + m[0][1:-1].replace(".", "_") + "_", template)
-        tree = ast.parse(masked, mode="eval").body
-        parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
-        need_at: dict[int, int] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and PLACEHOLDER.fullmatch("{" + node.id[1:-1] + "}"):
-                parent = parents.get(id(node))
-                need_at[node.col_offset] = 0 if parent is None else _needed(parent, node)
-        self.pieces: list[str] = []
-        self.keys: list[str] = []
-        self.needs: list[int] = []
-        at = 0
-        for m in PLACEHOLDER.finditer(template):
-            self.pieces.append(template[at:m.start()])
-            self.keys.append(m[1])
-            self.needs.append(need_at[m.start()])
-            at = m.end()
-        self.pieces.append(template[at:])
-        # the whole template is one placeholder ("{g}"): the result keeps the pasted precedence
-        self.precedence = -1 if isinstance(tree, ast.Name) and self.keys else _precedence(tree)
-
-    def bind(self, order: Sequence[str]) -> Bound:
-        """(pieces, argument index of each slot, precedence each slot needs, result precedence)."""
-        idx = tuple(order.index(k) for k in self.keys)
-        return (tuple(self.pieces), idx, tuple(self.needs), self.precedence)
-
-    def render(self, values: dict[str, tuple[str, int]]) -> str:
-        """The text with each placeholder replaced by ``values[name] = (text, precedence)``."""
-        pieces = self.pieces
-        out = [pieces[0]]
-        for k, (key, need) in enumerate(zip(self.keys, self.needs)):
-            text, prec = values[key]
-            out.append(text if prec >= need else "(" + text + ")")
-            out.append(pieces[k + 1])
-        return "".join(out)
-
-
-_FORMS: dict[str, Form] = {}
-
-
-def _form(template: str) -> Form:
-    f = _FORMS.get(template)
-    if f is None:
-        f = _FORMS[template] = Form(template)
-    return f
-
-
-def _literal(x: float) -> tuple[str, int]:
-    """A float as source text that reads back as the same float (inf and nan are names)."""
-    text = repr(float(x))
-    if text == "-nan":
-        text = "nan"
-    return text, (12 if text.startswith("-") else ATOM)
-
-
-# ---------------------------------------------------------------- names
-_WORD = re.compile(r"\W")
-
-
-class _Names:
-    """Unique Python identifiers, from labels where there are any."""
-
-    def __init__(self, reserved: Sequence[str]) -> None:
-        self.used = set(reserved) | set(dir(builtins)) | set(keyword.kwlist)
-
-    def new(self, base: str) -> str:
-        name = base
-        k = 1
-        while name in self.used:
-            k += 1
-            name = f"{base}_{k}"
-        self.used.add(name)
-        return name
-
-    @staticmethod
-    def from_label(label: str, fallback: str) -> str:
-        name = _WORD.sub("_", label).strip("_")
-        if not name:
-            return fallback
-        if not name.isidentifier():
-            name = "_" + name
-        return name if name.isidentifier() else fallback
-
-
-# ---------------------------------------------------------------- the recorded graph
-class _Graph:
-    """The graph of ``out`` as flat lists: nodes in topological order, then the constants they use."""
-
-    def __init__(self, out: Value, params: Sequence[Value]) -> None:
-        order = topological_order(out)
-        self.out = out
-        self.nodes: list[Value] = list(order)
-        self.n_ops = sum(1 for v in order if v._node_op.arity != 0)
-        index: dict[int, int] = {id(v): i for i, v in enumerate(order)}
-        self.inputs: list[list[int]] = []
-        for v in order:
-            arity = v._node_op.arity
-            raw = () if arity == 0 else (v._a, v._b) if arity == 2 else (v._a,) if arity == 1 else v._a
-            ids = []
-            for x in raw:
-                j = index.get(id(x))
-                if j is None:  # a constant: not walked
-                    j = index[id(x)] = len(self.nodes)
-                    self.nodes.append(x)
-                ids.append(j)
-            self.inputs.append(ids)
-        self.n_walked = len(order)
-        self.root = len(order) - 1
-        self.param_at: dict[int, int] = {}  # node -> position in params
-        for k, p in enumerate(params):
-            i = index.get(id(p))
-            if i is not None and i < self.n_walked and i not in self.param_at:
-                self.param_at[i] = k
-        live = [False] * len(self.nodes)  # the gradient is needed: the node leads to a parameter
-        for i in range(self.n_walked):
-            live[i] = i in self.param_at or any(live[j] for j in self.inputs[i])
-        self.live = live
-        self.index = index
-
-    def aux_nodes(self, aux: Sequence[Value]) -> list[int]:
-        """Where each auxiliary output sits in the graph (it must be a node the output depends on)."""
-        at = []
-        for k, a in enumerate(aux):
-            i = self.index.get(id(a)) if isinstance(a, Value) else None
-            if i is None:
-                raise ValueError(f"compile(has_aux=True): aux[{k}] is not a Value of the output's graph; "
-                                 "the program only computes what the output depends on")
-            at.append(i)
-        return at
-
-    def op_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for v in self.nodes[: self.n_walked]:
-            if v._node_op.arity != 0:
-                counts[v._node_op.name] = counts.get(v._node_op.name, 0) + 1
-        return dict(sorted(counts.items()))
-
-    def signature(self) -> list[str]:
-        return [v._node_op.name for v in self.nodes[: self.n_walked]]
-
-
-def _is_function(v: Value) -> bool:
-    return v._node_op.arity == -1 and isinstance(v._b, Context)
-
-
-def _param(v: Value) -> Any:
-    arity = v._node_op.arity
-    return None if arity in (0, 2) else v._b
-
-
-def _labelled(v: Value) -> bool:
-    """True when the user gave the node a label: it keeps a line of its own, under that name."""
-    try:
-        return bool(v._label)
-    except AttributeError:
-        return False
-
-
-def _base_name(v: Value, i: int) -> str:
-    """A computed node's name: its label, made an identifier, or t<i> (its place in the order)."""
-    try:
-        label = v._label
-    except AttributeError:
-        return f"t{i}"
-    return _Names.from_label(label, f"t{i}") if label else f"t{i}"
-
-
-def _is_read(v: Value) -> bool:
-    """A leaf whose .data is read on every call: it requires grad, or the user made it with Value(...)."""
-    if v._node_op is not CONSTANT:
-        return True
-    try:
-        v._label  # noqa: B018 - set by Value(); constants made from numbers have none
-    except AttributeError:
-        return False
-    return True
-
-
-# ---------------------------------------------------------------- writing the program
-class _OpPlan:
-    """How the program writes one op: its forms bound to argument positions, or a call."""
-
-    __slots__ = ("fwd", "kind", "nblocks", "uses", "vjps")
-
-    def __init__(self, op: Op, function: bool) -> None:
-        t = op.template
-        self.kind = "call"
-        self.fwd: Bound | None = None
-        self.vjps: list[Bound] = []
-        self.nblocks = 1
-        if t is None or function:
-            return
-        names = t.input_names(op.arity)
-        order = ("g", "out", *names, "p")
-        self.vjps = [_form(e).bind(order) for e in t.vjp]
-        if op.arity == -1:
-            self.kind = "nary"
-            self.nblocks = len(names)
-        else:
-            self.kind = "fixed"
-            if t.forward:
-                self.fwd = _form(t.forward).bind(order)
-
-
-def _render(bound: Bound, args: list[Any]) -> str:
-    pieces, idx, needs, _ = bound
-    if len(idx) == 2:  # most templates: two slots
-        e0 = args[idx[0]]
-        e1 = args[idx[1]]
-        text: str = (pieces[0] + (e0[0] if e0[1] >= needs[0] else "(" + e0[0] + ")") + pieces[1]
-                     + (e1[0] if e1[1] >= needs[1] else "(" + e1[0] + ")") + pieces[2])
-        return text
-    parts: list[str] = [pieces[0]]
-    for k, j in enumerate(idx):
-        e = args[j]
-        parts.append(e[0] if e[1] >= needs[k] else "(" + e[0] + ")")
-        parts.append(pieces[k + 1])
-    return "".join(parts)
-
-
-class _Writer:
-    """Writes the straight-line program of a :class:`_Graph` (see the module docstring)."""
-
-    def __init__(self, graph: _Graph, params: Sequence[Value], aux: Sequence[int] = ()) -> None:
-        self.g = graph
-        self.params = params
-        self.aux = list(aux)
-        self.globals: dict[str, Any] = {"inf": math.inf, "nan": math.nan, "to_float": to_float,
-                                        "Context": Context, "__builtins__": builtins}
-        self.names = _Names(["LEAVES", "PARAMS", "AUX", "step", "backward", "into_grad", "leaf",
-                             *self.globals])
-        self.calls: dict[tuple[int, str], str] = {}  # (id(op), "forward" | "vjp") -> global name
-        self.lines: list[str] = []
-        self.legend: dict[str, Op] = {}
-        self.comments: dict[tuple[tuple[str, ...], bool], str] = {}
-
-    # ---- helpers
-    def _call_name(self, op: Op, which: str) -> str:
-        key = (id(op), which)
-        name = self.calls.get(key)
-        if name is None:
-            base = _Names.from_label(op.name, "op")
-            name = self.names.new(base if which == "forward" else base + "_vjp")
-            self.calls[key] = name
-            self.globals[name] = op.forward if which == "forward" else op.vjp
-        return name
-
-    def _param_text(self, p: Any) -> tuple[str, int]:
-        if type(p) is float:
-            return _literal(p)
-        name = self.names.new("param")
-        self.globals[name] = p
-        return name, ATOM
-
-    def _comment(self, ops: tuple[str, ...], derivative: bool) -> str:
-        key = (ops, derivative)
-        text = self.comments.get(key)
-        if text is None:
-            parts = [f"{name}: {self.legend[name].derivative if derivative else self.legend[name].formula}"
-                     for name in ops if name in self.legend]
-            text = self.comments[key] = "  # " + "; ".join(parts) if parts else ""
-        return text
-
-    def _count_uses(self, plans: list[_OpPlan | None]) -> tuple[list[int], list[int]]:
-        """How often each value (and each gradient) is read by the program: once means it can be inlined."""
-        g = self.g
-        nodes, inputs, live = g.nodes, g.inputs, g.live
-        uses = [0] * len(nodes)
-        guses = [0] * len(nodes)
-        for i in range(g.n_walked):
-            plan = plans[i]
-            if plan is None:
-                continue
-            ins = inputs[i]
-            fwd = plan.fwd
-            if fwd is not None:
-                for j in fwd[1]:
-                    if j >= 2 and j - 2 < len(ins):
-                        uses[ins[j - 2]] += 1
-            else:
-                for j in ins:
-                    uses[j] += 1
-            if not live[i]:
-                continue
-            if plan.kind == "call":
-                if any(live[j] for j in ins):  # the vjp call reads out, the inputs and the gradient
-                    uses[i] += 1
-                    guses[i] += 1
-                    for j in ins:
-                        uses[j] += 1
-                continue
-            per = len(ins) // plan.nblocks
-            for pos, j in enumerate(ins):
-                if not live[j]:
-                    continue
-                if plan.kind == "nary":
-                    block, m = divmod(pos, per)
-                    row = ins[m::per]
-                else:
-                    block, row = pos, ins
-                for a in plan.vjps[block][1]:
-                    if a == 0:
-                        guses[i] += 1
-                    elif a == 1:
-                        uses[i] += 1
-                    elif a - 2 < len(row):
-                        uses[row[a - 2]] += 1
-        uses[g.root] += 1
-        for i in g.param_at:
-            guses[i] += 2  # the line into .grad, and the tuple of gradients
-        return uses, guses
-
-    def write(self) -> str:
-        g = self.g
-        nodes, inputs, n_walked = g.nodes, g.inputs, g.n_walked
-        plan_of: dict[int, _OpPlan] = {}
-        plans: list[_OpPlan | None] = [None] * n_walked
-        for i in range(n_walked):
-            v = nodes[i]
-            op = v._node_op
-            if op.arity == 0:
-                continue
-            plan = plan_of.get(id(op))
-            if plan is None:
-                plan = plan_of[id(op)] = _OpPlan(op, _is_function(v))
-                self.legend.setdefault(op.name, op)
-            if plan.kind == "nary" and len(inputs[i]) % plan.nblocks:
-                plan = _OpPlan(op, True)  # blocks of unequal length: call the registry
-            plans[i] = plan
-        self.plans = plans
-        uses, guses = self._count_uses(plans)
-        self.guses = guses
-
-        lines = self.lines
-        expr: list[Any] = [None] * len(nodes)
-        base: list[str] = [""] * len(nodes)
-        # ---- leaves and constants
-        leaves: list[int] = []
-        n_inputs = 0
-        for i, v in enumerate(nodes):
-            if i < n_walked and v._node_op.arity != 0:
-                continue
-            if i >= n_walked and not _is_read(v):
-                text, prec = _literal(v.data)
-                expr[i] = (text, prec, 0, ())
-                continue
-            if i in g.param_at:
-                fallback = f"p{g.param_at[i]}"
-            else:
-                fallback = f"x{n_inputs}"
-                n_inputs += 1
-            name = self.names.new(_Names.from_label(v.label, fallback))
-            base[i] = name
-            expr[i] = (name, ATOM, 0, ())
-            leaves.append(i)
-        leaves.sort(key=lambda i: (0, g.param_at[i]) if i in g.param_at else (1, i))  # params first
-        self.leaves = leaves
-        if leaves:
-            lines.append("    # the leaves: the current .data of every parameter and input")
-            targets = self._unpack([base[i] for i in leaves])
-            lines.append(f"    {targets} = [leaf.data for leaf in LEAVES]")
-        lines.append("    # forward")
-        ctx_names: dict[int, str] = {}
-        root = g.root
-        new_name = self.names.new
-        kept = set(self.aux)
-        for i in range(n_walked):
-            plan = plans[i]
-            if plan is None:
-                continue
-            v = nodes[i]
-            op = v._node_op
-            deps = [expr[j] for j in inputs[i]]
-            depth = 1
-            ops: tuple[str, ...] = ()
-            for e in deps:
-                if e[2] >= depth:
-                    depth = e[2] + 1
-                if e[3]:
-                    ops = ops + tuple(o for o in e[3] if o not in ops) if ops else e[3]
-            if op.name not in ops:
-                ops = (*ops, op.name)
-            fwd = plan.fwd
-            function = plan.kind == "call" and _is_function(v)
-            if fwd is not None:
-                args: list[Any] = [None, None, *deps]
-                p = v._b if op.arity == 1 else None
-                if p is not None:
-                    args.append(self._param_text(p))
-                text = _render(fwd, args)
-                prec = fwd[3] if fwd[3] >= 0 else deps[0][1]
-            elif function:
-                ctx = ctx_names[i] = new_name(f"ctx{i}")
-                lines.append(f"    {ctx} = Context()")
-                call = f"{self._call_name(op, 'forward')}({ctx}, {', '.join(self._arg(e) for e in deps)})"
-                text = f"to_float({call}, {op.name + '.forward result'!r})"
-                prec = ATOM
-            else:
-                arg_texts = [self._arg(e) for e in deps]
-                p = _param(v)
-                if p is not None and op.param:
-                    arg_texts.append(self._param_text(p)[0])
-                text = f"{self._call_name(op, 'forward')}({', '.join(arg_texts)})"
-                prec = ATOM
-            if (uses[i] == 1 and depth <= MAX_DEPTH and i != root and not function and not _labelled(v)
-                    and i not in kept):
-                expr[i] = (text, prec, depth, ops)
-            else:
-                name = base[i] = new_name(_base_name(v, i))
-                lines.append(f"    {name} = {text}{self._comment(ops, False)}")
-                expr[i] = (name, ATOM, 0, ())
-        out_name = expr[root][0]
-        if self.aux:
-            lines.append("    # the auxiliary outputs (has_aux=True), kept for step.aux")
-            lines.append(f"    AUX[:] = {self._unpack([expr[i][0] for i in self.aux])}")
-        lines.append("    if not backward:")
-        lines.append(f"        return {out_name}")
-        self.base = base
-        self.expr = expr
-        self.ctx_names = ctx_names
-        grads = self._backward()
-        order = sorted(g.param_at, key=g.param_at.__getitem__)
-        finals = [(g.param_at[i], grads[i]) for i in order]
-        grad_tuple = ", ".join(t for _, t in finals) + ("," if len(finals) == 1 else "")
-        lines.append("    if not into_grad:")
-        lines.append(f"        return {out_name}, ({grad_tuple})")
-        if finals:
-            lines.append("    # into .grad, adding to what is there (as backward() does)")
-        for k, text in finals:
-            label = self.params[k].label
-            lines.append(f"    PARAMS[{k}].grad += {text}" + (f"  # {label}" if label else ""))
-        lines.append(f"    return {out_name}")
-        return self._header() + "\n".join(lines) + "\n"
-
-    @staticmethod
-    def _arg(e: Expr) -> str:
-        return e[0] if e[1] >= 1 else "(" + e[0] + ")"
-
-    @staticmethod
-    def _unpack(names: list[str]) -> str:
-        if len(names) == 1:
-            return names[0] + ","
-        rows = [", ".join(names[k:k + 12]) for k in range(0, len(names), 12)]
-        if len(rows) == 1:
-            return rows[0]
-        return "(" + ",\n     ".join(rows) + ")"
-
-    def _header(self) -> str:
-        counts = self.g.op_counts()
-        summary = ", ".join(f"{k} {v}" for k, v in counts.items())
-        head = [f"# generated by tinygrad_edu.compile from a graph of {self.g.n_ops} ops: {summary}",
-                "# each op's formula and local derivative (from the ops registry):"]
-        width = max((len(k) for k in self.legend), default=0)
-        for name, op in self.legend.items():
-            head.append(f"#   {name:<{width}}  {op.formula:<34}  {op.derivative}")
-        head.append("def step(backward=True, into_grad=True):")
-        return "\n".join(head) + "\n"
-
-    def _backward(self) -> dict[int, str]:
-        """Emit the backward lines; returns the text of each parameter's gradient."""
-        g = self.g
-        nodes, inputs, live, expr, base = g.nodes, g.inputs, g.live, self.expr, self.base
-        plans, lines, guses = self.plans, self.lines, self.guses
-        lines.append("    # backward: d_v = d(output)/dv, each node after all of its users")
-        contribs: list[Any] = [None] * len(nodes)
-        finals: dict[int, str] = {}
-        param_at = g.param_at
-        for i in range(g.n_walked - 1, -1, -1):
-            if not live[i]:
-                continue
-            if i == g.root:
-                name = self.names.new("d_" + (base[i] or _base_name(nodes[i], i)))
-                lines.append(f"    {name} = 1.0")
-                gexpr: Expr = (name, ATOM, 0, ())
-            else:
-                terms = contribs[i]
-                contribs[i] = None
-                gexpr = terms[0]
-                if len(terms) > 1 or not (gexpr[2] == 0 or (guses[i] == 1 and gexpr[2] <= MAX_DEPTH)):
-                    gexpr = self._gradient(i, terms)
-            if i in param_at:
-                own = "d_" + (base[i] or _base_name(nodes[i], i))
-                if gexpr[0] != own and not gexpr[0].startswith(own + "_"):
-                    name = self.names.new(own)  # its own name, so that the lines into .grad read d_w, d_b
-                    lines.append(f"    {name} = {gexpr[0]}")
-                    gexpr = (name, ATOM, 0, ())
-                finals[i] = gexpr[0]
-            plan = plans[i]
-            if plan is None:
-                continue
-            ins = inputs[i]
-            if plan.kind == "call":
-                if any(live[j] for j in ins):
-                    self._vjp_call(i, gexpr, contribs)
-                continue
-            v = nodes[i]
-            op = v._node_op
-            p = _param(v)
-            gdepth = gexpr[2] + 1
-            gops = gexpr[3] if op.name in gexpr[3] else (*gexpr[3], op.name)
-            nary = plan.kind == "nary"
-            if not nary:
-                a = [gexpr, expr[i], *[expr[k] for k in ins]]
-                if p is not None:
-                    a.append(self._param_text(p))
-            per = len(ins) // plan.nblocks
-            vjps = plan.vjps
-            for pos, j in enumerate(ins):
-                if not live[j]:
-                    continue
-                if nary:
-                    block, m = divmod(pos, per)
-                    bound = vjps[block]
-                    a = [gexpr, expr[i], *[expr[k] for k in ins[m::per]]]
-                else:
-                    bound = vjps[pos]
-                if bound[3] < 0:  # the gradient passes through: no op, no line
-                    term = gexpr
-                else:
-                    term = (_render(bound, a), bound[3], gdepth, gops)
-                c = contribs[j]
-                if c is None:
-                    contribs[j] = [term]
-                else:
-                    c.append(term)
-        return finals
-
-    def _gradient(self, i: int, terms: list[Expr]) -> Expr:
-        """d_i as the sum of its users' contributions, in the eager engine's order; a line when needed."""
-        name = None
-        total = terms[0]
-        if len(terms) > 1:
-            parts = [total[0] if total[1] >= 10 else "(" + total[0] + ")"]
-            depth = total[2]
-            ops = total[3]
-            for term in terms[1:]:
-                parts.append(term[0] if term[1] >= 11 else "(" + term[0] + ")")
-                if term[3] is not ops:
-                    ops = ops + tuple(o for o in term[3] if o not in ops)
-                depth = max(depth, term[2]) + 1
-                if depth > MAX_DEPTH:  # a long sum: a line every MAX_DEPTH terms
-                    name = name or self.names.new("d_" + (self.base[i] or _base_name(self.g.nodes[i], i)))
-                    self.lines.append(f"    {name} = {' + '.join(parts)}{self._comment(ops, True)}")
-                    parts = [name]
-                    depth = 0
-            total = (" + ".join(parts), 10, depth, ops) if len(parts) > 1 else (parts[0], ATOM, 0, ())
-        if total[1] == ATOM and total[2] == 0:
-            return total
-        if self.guses[i] == 1 and total[2] <= MAX_DEPTH:
-            return total
-        name = name or self.names.new("d_" + (self.base[i] or _base_name(self.g.nodes[i], i)))
-        self.lines.append(f"    {name} = {total[0]}{self._comment(total[3], True)}")
-        return (name, ATOM, 0, ())
-
-    def _vjp_call(self, i: int, gexpr: Expr, contribs: list[Any]) -> None:
-        g = self.g
-        v = g.nodes[i]
-        op = v._node_op
-        ins = g.inputs[i]
-        targets = []
-        for k, j in enumerate(ins):
-            if g.live[j]:
-                c = self.names.new(f"c{i}_{k}")
-                targets.append(c)
-                if contribs[j] is None:
-                    contribs[j] = []
-                contribs[j].append((c, ATOM, 0, ()))
-            else:
-                targets.append("_")
-        args = [self._arg(gexpr), self.expr[i][0]] + [self._arg(self.expr[j]) for j in ins]
-        p = _param(v)
-        if _is_function(v):
-            args.append(self.ctx_names[i])
-        elif p is not None and op.param:
-            args.append(self._param_text(p)[0])
-        lhs = targets[0] + "," if len(targets) == 1 else ", ".join(targets)
-        comment = f"  # {op.name}: {op.derivative}"
-        self.lines.append(f"    {lhs} = {self._call_name(op, 'vjp')}({', '.join(args)}){comment}")
-
-
-# ---------------------------------------------------------------- the replay loop (very large graphs)
-class _Replay:
-    """The recorded tape run by a loop: registry forwards, then registry vjps (no code generated)."""
-
-    def __init__(self, graph: _Graph, aux: Sequence[int], aux_values: list[float]) -> None:
-        self.g = graph
-        self.aux = list(aux)
-        self.aux_values = aux_values
-
-    def __call__(self, backward: bool = True, into_grad: bool = True) -> Any:
-        g = self.g
-        nodes, inputs, live = g.nodes, g.inputs, g.live
-        vals = [v.data for v in nodes]  # leaves and constants: current data; ops: computed below
-        ctxs: dict[int, Context] = {}
-        for i in range(g.n_walked):
-            v = nodes[i]
-            op = v._node_op
-            if op.arity == 0:
-                continue
-            xs = [vals[j] for j in inputs[i]]
-            if _is_function(v):
-                ctx = ctxs[i] = Context()
-                vals[i] = to_float(op.forward(ctx, *xs), f"{op.name}.forward result")
-            else:
-                vals[i] = op.call_forward(tuple(xs), _param(v))
-        out = vals[g.root]
-        if self.aux:
-            self.aux_values[:] = [vals[i] for i in self.aux]
-        if not backward:
-            return out
-        grads = [0.0] * len(nodes)
-        grads[g.root] = 1.0
-        for i in range(g.n_walked - 1, -1, -1):
-            v = nodes[i]
-            op = v._node_op
-            ins = inputs[i]
-            if op.arity == 0 or not live[i]:
-                continue
-            xs = [vals[j] for j in ins]
-            p = ctxs[i] if _is_function(v) else _param(v)
-            local = op.vjp(grads[i], vals[i], *xs) if p is None else op.vjp(grads[i], vals[i], *xs, p)
-            for j, gj in zip(ins, local):
-                if live[j]:
-                    grads[j] += gj
-        order = sorted(g.param_at, key=g.param_at.__getitem__)
-        if not into_grad:
-            return out, tuple(grads[i] for i in order)
-        for i in order:
-            g.nodes[i].grad += grads[i]
-        return out
-
-
 # ---------------------------------------------------------------- the public object
 class CompiledStep:
     """A compiled forward-and-backward program; made by :func:`compile` (see the module docstring)."""
 
-    def __init__(self, fn: Callable[[], Any], params: list[Value], graph: _Graph,
+    def __init__(self, fn: Callable[[], Any], params: list[Value], graph: Graph,
                  program: Callable[..., Any], source: str, generated: bool,
-                 aux: list[float] | None = None) -> None:
+                 aux: list[float] | None = None, namespace: dict[str, Any] | None = None) -> None:
         self._fn = fn
+        self._fn_shared = False  # a deep copy whose fn still reads the original's Values
+        self._graph = graph
+        self._namespace = namespace
+        self._code: Any = None
         self._aux = aux
         self._params = params
         self._program = program
@@ -814,7 +175,7 @@ class CompiledStep:
         self._generated = generated
         self.num_ops: int = graph.n_ops
         """The number of ops in the recorded graph."""
-        self.num_leaves = sum(1 for v in graph.nodes if v._node_op.arity == 0 and _is_read(v))
+        self.num_leaves = sum(1 for v in graph.nodes if v._node_op.arity == 0 and is_read(v))
 
     @property
     def aux(self) -> list[float]:
@@ -840,7 +201,12 @@ class CompiledStep:
         return out
 
     def value_and_grad(self) -> tuple[float, tuple[float, ...]]:
-        """The output and d(output)/d(p) for each parameter, without touching any ``.grad``."""
+        """The output and d(output)/d(p) for each entry of ``params``, in order; touches no ``.grad``.
+
+        One gradient per entry, as ``torch.autograd.grad``: 0.0 for a parameter
+        the output does not use, and the same gradient again for an entry
+        listed twice.
+        """
         out, grads = self._program(True, False)
         return out, grads
 
@@ -849,7 +215,8 @@ class CompiledStep:
 
     def __repr__(self) -> str:
         how = "generated Python" if self._generated else \
-            f"replay loop (the graph has over {MAX_GENERATED_OPS:,} ops, too many to compile quickly)"
+            f"replay loop (the program would hold over {MAX_GENERATED_COST:,} names, too many to compile " \
+            "quickly)"
         lines = self._source.count("\n")
         tail = f", {lines} source lines)" if self._generated else ")"
         return (f"CompiledStep({self.num_ops} ops, {len(self._params)} params, "
@@ -862,6 +229,11 @@ class CompiledStep:
         ``fn`` that now takes the other branch, a different number of inputs,
         numbers that ``fn`` computes outside the graph.  Changes no ``.grad``.
         """
+        if self._fn_shared:
+            raise TypeError(
+                "step.verify(): this step is a deep copy, and its fn is a plain function that still reads "
+                "the original Values, so an eager run of it says nothing about the copy; compile the copy "
+                "again: tg.compile(fn_of_the_copy, copied_params)")
         with enable_grad():
             out = self._fn()
         if self._aux is not None and isinstance(out, tuple) and len(out) == 2:
@@ -905,10 +277,110 @@ class CompiledStep:
             )
 
 
+    # ------------------------------------------------------------ pickle and copy
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError(
+            "a compiled step cannot be pickled: it holds generated code and fn, a function of your program; "
+            "pickle the model (or its parameters) and call tg.compile(fn, params) again after loading")
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CompiledStep:
+        """A copy that reads and writes the copied Values: ``copy.deepcopy((model, step))`` trains the copy.
+
+        The leaves and parameters are copied through ``memo``, so a model copied
+        in the same call is the one the copied step reads and writes into.  ``fn``
+        is copied too when it can be (a bound method follows its object); a
+        plain function cannot, and the copy's :meth:`verify` then says so.
+        """
+        twin = CompiledStep.__new__(CompiledStep)
+        twin.__dict__.update(self.__dict__)
+        memo[id(self)] = twin
+        twin._params = [copy.deepcopy(p, memo) for p in self._params]
+        fn = copy.deepcopy(self._fn, memo)
+        twin._fn = fn
+        twin._fn_shared = self._fn_shared or fn is self._fn
+        aux = None if self._aux is None else list(self._aux)
+        twin._aux = aux
+        g = self._graph
+        if self._namespace is not None:
+            namespace = dict(self._namespace)
+            namespace["LEAVES"] = tuple(copy.deepcopy(v, memo) for v in self._namespace["LEAVES"])
+            namespace["PARAMS"] = tuple(twin._params)
+            namespace["AUX"] = aux if aux is not None else []
+            exec(self._code, namespace)  # the same code object, bound to the copied Values
+            twin._namespace = namespace
+            twin._program = namespace["step"]
+        else:
+            nodes = [copy.deepcopy(v, memo) if v._node_op.arity == 0 else v for v in g.nodes]
+            old: Any = self._program
+            replay = Replay(g, old.aux, aux if aux is not None else [])
+            replay.nodes = nodes
+            twin._program = replay
+        return twin
+
+
 def _close(a: float, b: float, rtol: float, atol: float) -> bool:
     if a == b or (math.isnan(a) and math.isnan(b)):
         return True
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
+
+
+def _program(graph: Graph, plist: list[Value], aux_at: list[int],
+             aux_values: list[float]) -> tuple[Callable[..., Any], str, bool, dict[str, Any] | None, Any]:
+    """The generated program of ``graph`` (from the cache when the same graph was compiled before), or
+    the replay loop when it would be too large; with its source, and its namespace and code object."""
+    writer = Writer(graph, plist, aux_at)
+    namespace: dict[str, Any] | None = None
+    code = None
+    too_large = writer.cost() > MAX_GENERATED_COST
+    key = None if too_large else graph.cache_key(aux_at)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key) if key is not None else None
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
+        code, globals_, leaves, source = cached
+        namespace = dict(globals_)
+        namespace["LEAVES"] = tuple(graph.nodes[i] for i in leaves)
+        namespace["PARAMS"] = tuple(plist)
+        namespace["AUX"] = aux_values
+        exec(code, namespace)
+        program: Callable[..., Any] = namespace["step"]
+        generated = True
+    elif too_large:
+        program = Replay(graph, aux_at, aux_values)
+        source = (f"# {graph.n_ops} ops: a program of over MAX_GENERATED_COST = {MAX_GENERATED_COST} "
+                  "names, so no code was generated;\n# the recorded tape is run by a loop over the "
+                  "registry's forward and vjp.\n")
+        generated = False
+    else:
+        source = writer.write()
+        namespace = writer.globals
+        namespace["LEAVES"] = tuple(graph.nodes[i] for i in writer.leaves)
+        namespace["PARAMS"] = tuple(plist)
+        namespace["AUX"] = aux_values
+        code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
+        if key is not None and graph.n_ops <= CACHE_MAX_OPS:
+            kept = {k: v for k, v in namespace.items() if k not in ("LEAVES", "PARAMS", "AUX")}
+            with _CACHE_LOCK:
+                _CACHE[key] = (code, kept, list(writer.leaves), source)
+                while len(_CACHE) > CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+        exec(code, namespace)
+        program = namespace["step"]
+        generated = True
+    return program, source, generated, namespace, code
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (what compiling makes is freed by reference counting)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = False) -> CompiledStep:  # noqa: A001
@@ -944,32 +416,24 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
             raise TypeError("compile(has_aux=True): fn() must return (output, aux), a pair, "
                             f"got {type(out).__name__}")
         out, aux = out
+        if isinstance(aux, Value) or not isinstance(aux, (list, tuple)):
+            raise TypeError("compile(has_aux=True): fn() must return (output, aux) where aux is a list "
+                            "or tuple of Values of the output's graph, got a "
+                            f"{type(aux).__name__} as aux; for one Value write `return loss, [value]`")
         aux = list(aux)
     if not isinstance(out, Value):
         raise TypeError(f"compile(): fn() must return a Value (the loss), got {type(out).__name__}")
     if out._node_op is CONSTANT:
         raise ValueError("compile(): fn() returned a Value that does not require grad - it depends on no "
                          "parameter or input that requires grad, so there is nothing to differentiate")
-    graph = _Graph(out, plist)
-    aux_at = graph.aux_nodes(aux)
-    aux_values: list[float] = [0.0] * len(aux_at)
-    if graph.n_ops > MAX_GENERATED_OPS:
-        program: Callable[..., Any] = _Replay(graph, aux_at, aux_values)
-        source = (f"# {graph.n_ops} ops: more than MAX_GENERATED_OPS = {MAX_GENERATED_OPS}, so no code was "
-                  "generated;\n# the recorded tape is run by a loop over the registry's forward and vjp.\n")
-        generated = False
-    else:
-        writer = _Writer(graph, plist, aux_at)
-        source = writer.write()
-        namespace = writer.globals
-        namespace["LEAVES"] = tuple(graph.nodes[i] for i in writer.leaves)
-        namespace["PARAMS"] = tuple(plist)
-        namespace["AUX"] = aux_values
-        code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
-        exec(code, namespace)
-        program = namespace["step"]
-        generated = True
-    step = CompiledStep(fn, plist, graph, program, source, generated, aux_values if has_aux else None)
+    with _gc_paused():  # the program's pieces are many small objects; the collector would walk the graph
+        graph = Graph(out, plist)
+        aux_at = graph.aux_nodes(aux)
+        aux_values: list[float] = [0.0] * len(aux_at)
+        program, source, generated, namespace, code = _program(graph, plist, aux_at, aux_values)
+    step = CompiledStep(fn, plist, graph, program, source, generated, aux_values if has_aux else None,
+                        namespace)
+    step._code = code
     value = step.forward()
     if not _close(out.data, value, 1e-12, 0.0):
         raise CompileMismatchError(

@@ -287,7 +287,18 @@ class Value:
         return NotImplemented if o is None else self.data >= o
 
     def __float__(self) -> float:
-        return self.data
+        """``v.data`` - unless ``v`` requires grad while ops record: then a TypeError.
+
+        ``float(v)`` is what ``math.exp(v)``, ``math.isfinite(v)``, ``"%f" % v``
+        and numpy call, and a float drops out of the graph: ``math.exp(a) * a``
+        would silently get d/da = e instead of 2e.  So a Value that requires grad
+        refuses, naming the way that stays in the graph (``v.exp()``) and the ways
+        that take the number on purpose (``v.item()``, ``v.data``).  It converts
+        when nothing is recorded: ``requires_grad=False``, or inside ``no_grad()``.
+        """
+        if self._node_op is CONSTANT or not MODE.enabled:
+            return self.data
+        raise TypeError(_float_refusal(self))
 
     def __int__(self) -> int:
         return int(self.data)
@@ -562,6 +573,18 @@ class Value:
 
 
 # ---------------------------------------------------------------- building nodes
+def _float_refusal(v: Value) -> str:
+    """The message of ``float(v)`` on a Value that requires grad (see ``Value.__float__``)."""
+    name = v.label if v.label.isidentifier() else "v"
+    return (
+        f"float({name}) would drop {v!r} out of the graph: it requires grad, and a float carries no "
+        f"gradient back (math.exp({name}), math.log({name}), ... call float() too). To stay in the graph "
+        f"use the Value's method: {name}.exp(), .log(), .sqrt(), .tanh(), .sin(), .cos(), .log1p(), "
+        f".expm1(), .sigmoid(), abs({name}), {name} ** p; to take the number on purpose use "
+        f"{name}.item() or {name}.data (or float() inside tg.no_grad())"
+    )
+
+
 def _no_rule(*args: Any) -> Any:
     raise TypeError("a leaf marker has no forward and no derivative")
 

@@ -206,6 +206,22 @@ DOT = register(from_template("dot", "·", -1, _dot_forward,
                   "f(w, x) = Σ wᵢxᵢ", "∂f/∂wᵢ = xᵢ, ∂f/∂xᵢ = wᵢ", "dot", Domain((W,), nary=6)))
 
 
+def _max_shift_forward(*xs: float) -> float:
+    if any(x != x for x in xs):
+        return math.nan  # nan wins, whatever its place (Python's max would depend on the order)
+    return max(xs)
+
+
+# The shift m = max xᵢ of softmax, log_softmax, logsumexp and cross_entropy: the result of those
+# functions does not depend on m (it cancels exactly), so its derivative is stated as 0.  As a node
+# of the graph (not a number frozen when the graph was recorded), a compiled program computes it
+# again at run time from the current inputs.
+MAX_SHIFT = register(from_template("max_shift", "max_shift", -1, _max_shift_forward,
+                                   Template(("0.0",), blocks=("x",)), "m = max xᵢ, a shift that cancels",
+                                   "∂m/∂xᵢ = 0 (the result does not depend on m)", "max_shift",
+                                   Domain((W,), nary=4), extra={"stop_gradient": True}))
+
+
 # ---------------------------------------------------------------- more elementary functions
 def _sin_forward(x: float) -> float:
     return float(s.sin(x))

@@ -33,6 +33,7 @@ from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.graph import write_atomic
 
 # Colours used across the plots, so one idea keeps one colour everywhere.
@@ -142,6 +143,15 @@ def write_file(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
+
+
+def number(x: Any) -> float:
+    """A number for drawing: ``x.data`` of a Value (even one that requires grad), else ``float(x)``.
+
+    A learner's history list may hold the loss Values themselves; drawing them
+    is not part of any graph, so their numbers are taken on purpose.
+    """
+    return x.data if isinstance(x, Value) else float(x)
 
 
 def linspace(lo: float, hi: float, n: int) -> list[float]:

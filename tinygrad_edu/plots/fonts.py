@@ -99,9 +99,14 @@ class PlotTexts:
     def __call__(self, key: str, **fields: Any) -> str:
         return strings.text(self.lang, key, **fields)
 
-    def picture(self, name: str) -> tuple[str, str]:
-        """(title, caption) of the gallery picture ``name``."""
-        return self(f"pic.{name}.title"), self(f"pic.{name}.caption")
+    def picture(self, name: str, **facts: Any) -> tuple[str, str, dict[str, str]]:
+        """(title, caption, facts) of the gallery picture ``name``.
+
+        ``facts`` fill the caption's ``{fields}``: the numbers the demo computed,
+        formatted by the demo (``f"{ratio:.1e}"``), never typed into the table.
+        """
+        shown = {k: str(v) for k, v in facts.items()}
+        return self(f"pic.{name}.title", **shown), self(f"pic.{name}.caption", **shown), shown
 
     def fonts(self) -> AbstractContextManager[Any]:
         """A context to build the figure in: its texts get the CJK font (nothing changes for English)."""

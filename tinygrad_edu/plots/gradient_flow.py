@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 import tinygrad_edu.functional as F
 from tinygrad_edu.nn import MLP
-from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure, tidy_log_axis
+from tinygrad_edu.plots.figure import SERIES_COLORS, new_figure, number, tidy_log_axis
 from tinygrad_edu.plots.fonts import plot_texts
 
 #: What :func:`plot_gradient_flow` accepts per series: a model whose layers hold
@@ -81,7 +81,7 @@ def _as_means(name: str, item: ModelOrGrads) -> list[float]:
             f"series {name!r}: expected a model with .layers or a list of per-layer mean |grad| floats, "
             f"got {type(item).__name__}"
         )
-    means = [float(v) for v in item]
+    means = [number(v) for v in item]
     if not means:
         raise ValueError(f"series {name!r} has no layers")
     if any(not (math.isfinite(v) and v >= 0.0) for v in means):

@@ -105,6 +105,21 @@ def activation_loss_experiment(setups: Sequence[tuple[str, str]] = SETUPS, *, x:
     return [run_neuron(a, lo, x=x, y=y, w0=w0, lr=lr, steps=steps) for a, lo in setups]
 
 
+def _free_corner(xs: Sequence[float], ys: Sequence[float], y_top: float) -> tuple[float, float, str, str]:
+    """Where a panel's summary box covers no part of the curve: lower left, else upper right.
+
+    The box takes about the left (or right) 60 % of the width and the bottom (or
+    top) 40 % of the height; a corner is free when the curve stays out of it.
+    """
+    span = (xs[-1] - xs[0]) or 1.0
+    frac = [((x - xs[0]) / span, y / y_top if y_top else 0.0) for x, y in zip(xs, ys)]
+    if all(fy > 0.42 for fx, fy in frac if fx < 0.62):
+        return 0.03, 0.05, "left", "bottom"
+    if all(fy < 0.58 for fx, fy in frac if fx > 0.38):
+        return 0.97, 0.95, "right", "top"
+    return 0.03, 0.05, "left", "bottom"
+
+
 def plot_activation_loss_experiment(runs: Sequence[NeuronRun] | None = None, *,
                                     setups: Sequence[tuple[str, str]] = SETUPS, x: float = 1.0,
                                     y: float = 1.0, w0: float = -2.0, lr: float = 0.1,
@@ -137,9 +152,12 @@ def plot_activation_loss_experiment(runs: Sequence[NeuronRun] | None = None, *,
             top.grid(alpha=0.3)
             stuck = all(g == 0.0 for g in run.grads)
             verdict = t("neuron.stuck") if stuck else t("neuron.learning")
-            top.text(0.03, 0.05,
-                     f"w: {run.ws[0]:.3g} → {run.ws[-1]:.3g}\nL: {run.losses[0]:.3g} → {run.losses[-1]:.3g}"
-                     f"\n{verdict}", transform=top.transAxes, ha="left", va="bottom", fontsize=9,
+            x0, y0, ha, va = _free_corner(steps_axis, run.losses, max(run.losses) * 1.05)
+            top.text(x0, y0,
+                     t("neuron.span", last=len(run.losses) - 1)
+                     + f"\nw: {run.ws[0]:.4g} → {run.ws[-1]:.4g}"
+                     f"\nL: {run.losses[0]:.4g} → {run.losses[-1]:.4g}\n{verdict}",
+                     transform=top.transAxes, ha=ha, va=va, fontsize=9,
                      bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})
             bottom.plot(range(len(run.grads)), run.grads, color=color, lw=1.5, marker=".", label="dL/dw",
                         gid=f"grad:{run.title}")

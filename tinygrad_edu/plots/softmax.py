@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 import tinygrad_edu.functional as F
 from tinygrad_edu.checking.numeric import jacobian
-from tinygrad_edu.plots.figure import new_figure
+from tinygrad_edu.plots.figure import new_figure, number
 from tinygrad_edu.plots.fonts import plot_texts
 
 
@@ -31,7 +31,7 @@ def softmax_jacobian(xs: Sequence[float]) -> list[list[float]]:
     >>> [[round(v, 6) for v in row] for row in J]
     [[0.25, -0.25], [-0.25, 0.25]]
     """
-    values = [float(x) for x in xs]
+    values = [number(x) for x in xs]
     if len(values) < 2 or not all(math.isfinite(v) for v in values):
         raise ValueError(f"softmax_jacobian needs at least 2 finite numbers, got {list(xs)!r}")
     return jacobian(lambda v: list(F.softmax(v)), values)
@@ -46,7 +46,7 @@ def plot_softmax_jacobian(xs: Sequence[float] = (0.7066, 0.4845, 0.3603), *,
     notes' example (softmax ≈ 0.399, 0.319, 0.282).
     """
     jac = softmax_jacobian(xs)
-    a = [float(x) for x in xs]
+    a = [number(x) for x in xs]
     s = [v.data for v in F.softmax(a)]
     n = len(jac)
     limit = max(abs(v) for row in jac for v in row) or 1.0

@@ -12,6 +12,7 @@ what contouring the class numbers 0, 1, 2 directly would do between 0 and 2.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from matplotlib.figure import Figure
 
 from tinygrad_edu.engine.mode import no_grad
 from tinygrad_edu.engine.value import Value
-from tinygrad_edu.plots.figure import SERIES_COLORS, linspace, new_figure, tidy_log_axis
+from tinygrad_edu.plots.figure import SERIES_COLORS, linspace, new_figure, number, tidy_log_axis
 from tinygrad_edu.plots.fonts import plot_texts
 
 _CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -49,7 +50,7 @@ def plot_training(history: Mapping[str, Sequence[float]], *, title: str | None =
         axes = fig.subplots(1, len(panels), squeeze=False)[0]
         for ax, (keys, kind) in zip(axes, panels):
             for j, key in enumerate(keys):
-                values = [float(v) for v in history[key]]
+                values = [number(v) for v in history[key]]
                 name = t(f"train.{key}") if key in ("loss", "accuracy") else key
                 last = f"{values[-1]:.1%}" if kind == "accuracy" else f"{values[-1]:.3g}"
                 ax.plot(range(1, len(values) + 1), values, lw=2, color=SERIES_COLORS[j % len(SERIES_COLORS)],
@@ -57,7 +58,7 @@ def plot_training(history: Mapping[str, Sequence[float]], *, title: str | None =
             ax.set_xlabel(t("train.epoch"))
             ax.set_ylabel(t(f"train.{kind}_axis"))
             ax.set_title(t(f"train.{kind}_title"))
-            if kind == "loss" and all(float(v) > 0.0 for k in keys for v in history[k]):
+            if kind == "loss" and all(number(v) > 0.0 for k in keys for v in history[k]):
                 ax.set_yscale("log")
                 tidy_log_axis(ax)
             if kind == "accuracy":
@@ -102,6 +103,63 @@ def decision_grid(model: Callable[[Any], Any], X: Sequence[Sequence[float]], *, 
     return xs, ys, outputs
 
 
+def _class_margins(outputs: list[list[Any]], classes: list[list[int]], n_classes: int,
+                   threshold: float) -> list[list[list[float]]]:
+    """For each class k, a grid > 0 exactly where k is predicted: its score minus the best other score.
+
+    Contouring these continuous margins at 0 puts each border where the scores
+    cross, between grid points (contouring the 0/1 "is class k" grid gives a
+    staircase along the grid instead).  A one-output model's margins are
+    ``±(output − threshold)``.
+    """
+    margins = []
+    for k in range(n_classes):
+        grid = []
+        for row, row_classes in zip(outputs, classes):
+            cells = []
+            for o, c in zip(row, row_classes):
+                if isinstance(o, list):
+                    others = [s for j, s in enumerate(o) if j != k]
+                    m = (o[k] if k < len(o) else -math.inf) - (max(others) if others else -math.inf)
+                else:
+                    m = (o - threshold) if k == 1 else (threshold - o)
+                if not math.isfinite(m):  # a tie with an infinite score: the predicted class decides
+                    m = 1.0 if c == k else -1.0
+                cells.append(m)
+            grid.append(cells)
+        margins.append(grid)
+    return margins
+
+
+def _draw_regions(ax: Any, xs: list[float], ys: list[float], margins: list[list[list[float]]],
+                  colors: list[str]) -> None:
+    for k, grid in enumerate(margins):
+        top = max(max(row) for row in grid)
+        if top > 0.0:
+            region = ax.contourf(xs, ys, grid, levels=[0.0, top + 1.0], colors=[colors[k]], alpha=0.25)
+            region.set_gid(f"region:{k}")
+
+
+def _label_stacked(ax: Any, xs: list[float], ys: list[float], wrong: list[Sequence[float]],
+                   note: Any) -> None:
+    """Misclassified points that sit on top of each other: one circle, so say how many it stands for.
+
+    (The spiral's three arms all start at (0, 0): one point of each class at the
+    same place, and whichever class is predicted there the others are wrong.)
+    """
+    span = max(xs[-1] - xs[0], ys[-1] - ys[0])
+    seen: list[Sequence[float]] = []
+    for p in wrong:
+        if any(math.dist(p, q) < 0.02 * span for q in seen):
+            continue
+        group = [q for q in wrong if math.dist(p, q) < 0.02 * span]
+        seen.append(p)
+        if len(group) > 1:
+            ax.annotate(note(len(group)), (p[0], p[1]), xytext=(12, -14), textcoords="offset points",
+                        fontsize=8, zorder=5, gid="stacked",
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.6", "alpha": 0.9})
+
+
 def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[float]],  # noqa: N803
                            y: Sequence[int | float], *, threshold: float = 0.0, resolution: int = 60,
                            margin: float = 0.5, title: str | None = None, split: str | None = None,
@@ -125,7 +183,7 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
     xs, ys, outputs = decision_grid(model, X, resolution=resolution, margin=margin)
     vector = isinstance(outputs[0][0], list)
     classes = [[predict_class(o, threshold) for o in row] for row in outputs]
-    labels = [int(lab) if vector else int(float(lab) > 0) for lab in y]
+    labels = [int(lab) if vector else int(number(lab) > 0) for lab in y]
     n_classes = max(max(max(r) for r in classes), max(labels)) + 1
     colors = [_CLASS_COLORS[k % len(_CLASS_COLORS)] for k in range(n_classes)]
     preds = []
@@ -135,11 +193,8 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
     with t.fonts():
         fig = new_figure(6.5, 5.5)
         ax = fig.add_subplot()
-        for k in range(n_classes):
-            inside = [[1.0 if c == k else 0.0 for c in row] for row in classes]
-            if any(v for row in inside for v in row):
-                region = ax.contourf(xs, ys, inside, levels=[0.5, 1.5], colors=[colors[k]], alpha=0.25)
-                region.set_gid(f"region:{k}")
+        margins = _class_margins(outputs, classes, n_classes, threshold)
+        _draw_regions(ax, xs, ys, margins, colors)
         if not vector:
             scores = [[float(o) for o in row] for row in outputs]  # type: ignore[arg-type]
             lo = min(min(r) for r in scores)
@@ -157,6 +212,7 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
             ax.scatter([p[0] for p in wrong], [p[1] for p in wrong], s=90, facecolors="none",
                        edgecolors="black", linewidths=1.2, label=t("boundary.wrong", n=len(wrong)), zorder=4,
                        gid="misclassified")
+            _label_stacked(ax, xs, ys, wrong, lambda n: t("boundary.stacked", n=n))
         acc = sum(c == q for c, q in zip(labels, preds)) / len(labels)
         which = {None: "boundary.acc_points", "train": "boundary.acc_train",
                  "test": "boundary.acc_test"}[split]

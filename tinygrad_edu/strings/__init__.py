@@ -81,6 +81,19 @@ def has(lang: str, key: str) -> bool:
     return key in table(lang)
 
 
+def number(x: float, spec: str = "g") -> str:
+    """``x`` formatted for a caption, with a typographic minus (as the tables write −2).
+
+    Captions carry no hand-typed number: a demo formats what it computed with
+    this and passes it as a ``{field}`` (a test checks every caption).
+
+    >>> number(-0.8807970779778823, ".2f"), number(-4.1e-07, ".1e"), number(0.25)
+    ('−0.88', '−4.1e-07', '0.25')
+    """
+    s = format(x, spec)
+    return "−" + s[1:] if s.startswith("-") else s
+
+
 def text(lang: str, key: str, **fields: Any) -> str:
     """The entry ``key`` of the table of ``lang``, with ``{fields}`` filled in."""
     try:

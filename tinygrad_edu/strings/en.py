@@ -56,6 +56,7 @@ TABLE: dict[str, str] = {
     "boundary.title": "Decision boundary",
     "boundary.class": "class {k}",
     "boundary.wrong": "misclassified ({n})",
+    "boundary.stacked": "{n} points on one spot",
     "boundary.acc_points": "accuracy on these points {acc}",
     "boundary.acc_train": "training accuracy {acc}",
     "boundary.acc_test": "test accuracy {acc}",
@@ -76,13 +77,14 @@ TABLE: dict[str, str] = {
     "neuron.step": "gradient-descent step",
     "neuron.stuck": "stuck: dL/dw = 0 (dead ReLU)",
     "neuron.learning": "learning",
+    "neuron.span": "step 0 → step {last}",
     # demo autograd_grad
     "ag.curve": "L(w) = (x·w − y)²",
-    "ag.tangent": "tangent at w = 2, slope tg.grad = {slope}",
-    "ag.point": "w = 2: L = {L}, dL/dw = {g}, d²L/dw² = {h}",
-    "ag.xlabel": "weight w   (x = 1, target y = 1)",
+    "ag.tangent": "tangent at w = {w}, slope tg.grad = {slope}",
+    "ag.point": "w = {w}: L = {L}, dL/dw = {g}, d²L/dw² = {h}",
+    "ag.xlabel": "weight w   (x = {x}, target y = {y})",
     "ag.ylabel": "loss L",
-    "ag.title": "The gradient is the slope of the loss: tg.grad(L, w) at w = 2",
+    "ag.title": "The gradient is the slope of the loss: tg.grad(L, w) at w = {w}",
     # demo backprop_vs_gd
     "gd.title": "Back-propagation computes ∇L; gradient descent steps against it\n"
                 "contours of the loss L = BCE(ŷ, y), ŷ = σ(w₂·tanh(w₁·x)), x = {x}, y = {y}",
@@ -99,8 +101,8 @@ TABLE: dict[str, str] = {
     "cf.naive_ok": "naive ln(1 + eˣ)",
     "cf.naive_bad": "naive ln(1 + eˣ): overflow, no number ({n} points)",
     "cf.limit": "eˣ overflows past x = {limit}",
-    "cf.shape_title": "Stable softplus as a Function, −6 ≤ x ≤ 6",
-    "cf.edge_title": "Where the naive graph breaks: x near 709.78",
+    "cf.shape_title": "Stable softplus as a Function, {lo} ≤ x ≤ {hi}",
+    "cf.edge_title": "Where the naive graph breaks: x near {limit}",
     "cf.value_ylabel": "softplus(x) and its derivative",
     "cf.softplus_ylabel": "softplus(x)",
     "cf.round": "forward: round(x)",
@@ -132,20 +134,24 @@ TABLE: dict[str, str] = {
     "pic.activations.title": "Activations f(x) and their derivatives f'(x) from backward()",
     "pic.activations.caption":
         "Blue: the activation f(x) (活性值 a = f(z) of the net input z, 净活性值). Red dashes: f'(x), "
-        "computed by backward() at every sample, not typed in. Yellow: saturation, where |f'(x)| < 0.05 "
-        "from there on outward. Sigmoid's derivative is at most 0.25 (at x = 0) and vanishes for |x| > 2.9; "
-        "tanh's is at most 1 and vanishes for |x| > 2.2 (梯度消失, vanishing gradient). ReLU passes the "
-        "gradient unchanged for x > 0 but blocks it completely for x <= 0: a neuron stuck there is a dead "
-        "ReLU (死亡ReLU). Leaky ReLU, drawn with the notes' slope 0.1, keeps a gradient on the left. "
-        "SiLU and GELU saturate only far to the left; the dip of their derivative through 0 at their "
-        "minimum is a single point, not a flat region, so it is not shaded.",
+        "computed by backward() at every sample, not typed in. Yellow: saturation, where |f'(x)| < {thr} "
+        "from there on outward. Sigmoid's derivative is at most {sig_max} (at x = {sig_at}) and vanishes "
+        "for |x| > {sig_edge}; tanh's is at most {tanh_max} and vanishes for |x| > {tanh_edge} (梯度消失, "
+        "vanishing gradient). ReLU passes the gradient unchanged for x > 0 but blocks it completely for x "
+        "<= 0: a neuron stuck there is a dead ReLU (死亡ReLU). Leaky ReLU, drawn with the notes' slope "
+        "{leaky}, keeps a gradient on the left. SiLU and GELU saturate only far to the left; the dip of "
+        "their derivative through 0 at their minimum is a single point, not a flat region, so it is not "
+        "shaded.",
     "pic.activation_loss.title": "One neuron, three activation + loss pairs",
     "pic.activation_loss.caption":
-        "A single weight w (z = w·x, x = 1, target y = 1) trained by gradient descent from w = −2. "
-        "Top: the loss per step; bottom: dL/dw from backward(). Sigmoid + BCE (二分类交叉熵) gets "
-        "dL/dz = ŷ − y = −0.88 at once and learns steadily. Tanh + MSE starts slowly because tanh is "
-        "nearly flat at z = −2 (tanh' = 0.07), then speeds up. ReLU + MSE never moves: relu(−2) = 0 and "
-        "relu'(−2) = 0, so dL/dw = 0 at every step and the loss stays at 1 — a dead ReLU (死亡ReLU).",
+        "A single weight w (z = w·x, x = {x}, target y = {y}) trained by gradient descent from w = {w0} "
+        "with lr = {lr}. Top: the loss at each step (step 0 is before the first update, step {last} "
+        "after the last); bottom: dL/dw "
+        "from backward() at that step. Sigmoid + BCE (二分类交叉熵) gets dL/dz = ŷ − y = {g_sig} at once "
+        "and learns steadily: L {sig_first} → {sig_last} at step {last}. Tanh + MSE starts slowly because "
+        "tanh is nearly flat at z = {z0} (tanh' = {tanh_d}), then speeds up: L {tanh_first} → {tanh_last}. "
+        "ReLU + MSE never moves: relu({z0}) = {relu_out} and relu'({z0}) = {relu_d}, so dL/dw = 0 at every "
+        "step and the loss stays at {relu_loss} — a dead ReLU (死亡ReLU).",
     "pic.bce_gradient.title": "Sigmoid output + BCE: dL/dz = ŷ − y",
     "pic.bce_gradient.caption":
         "Circles: dL/dz computed by backward() through the graph −[y·log σ(z) + (1 − y)·log(1 − σ(z))]; "
@@ -156,82 +162,85 @@ TABLE: dict[str, str] = {
     "pic.bce_eps.title": "Binary cross-entropy with ε inside the log",
     "pic.bce_eps.caption":
         "Target 1 and a prediction p going to 0: confidently wrong. Left: the loss; right: |dL/dp| from "
-        "backward(), both against p on a log axis. The dashed line is the exact loss without ε, which grows "
-        "without bound (ln 0 = −∞). Each ε caps the loss at −ln ε (9.2, 18.4, 27.6) and the gradient at "
-        "1/ε (1e4, 1e8, 1e12): a small ε keeps the loss exact down to tiny p, but lets one saturated wrong "
+        "backward(), both against p on a log axis. The dashed line is the exact loss without ε, which "
+        "grows without bound (ln 0 = −∞). Each ε caps the loss at −ln ε ({caps}) and the gradient at 1/ε "
+        "({grad_caps}): a small ε keeps the loss exact down to tiny p, but lets one saturated wrong "
         "prediction produce a huge gradient step. Target 0 near p = 1 is the mirror image.",
     "pic.softmax_jacobian.title": "The softmax Jacobian ∂sᵢ/∂aⱼ",
     "pic.softmax_jacobian.caption":
-        "Each cell is ∂sᵢ/∂aⱼ computed by backward() for the notes' input a = (0.7066, 0.4845, 0.3603), "
-        "whose softmax is s = (0.399, 0.319, 0.282). Raising one input raises its own probability "
-        "(diagonal sᵢ(1 − sᵢ) > 0) and lowers all the others (off-diagonal −sᵢ·sⱼ < 0); each row sums "
-        "to 0 because the probabilities always sum to 1. Row 1 is the notes' autograd.grad(p[1], [a]): "
-        "(−0.1273, 0.2173, −0.0900).",
+        "Each cell is ∂sᵢ/∂aⱼ computed by backward() for the notes' input a = {a}, whose softmax is s = "
+        "{s}. Raising one input raises its own probability (diagonal sᵢ(1 − sᵢ) > 0) and lowers all the "
+        "others (off-diagonal −sᵢ·sⱼ < 0); each row sums to 0 because the probabilities always sum to 1. "
+        "Row {i} is the notes' autograd.grad(p[{i}], [a]): {row}.",
     "pic.autograd_grad.title": "tg.grad is the slope of the loss",
     "pic.autograd_grad.caption":
-        "The loss of the notes' example, L(w) = (x·w − y)² with x = 1 and y = 1, as a function of the "
-        "weight. At w = 2 the engine's tg.grad(L, w) = 2 is the slope of the red tangent, and "
-        "tg.grad(tg.grad(L, w, create_graph=True), w) = 2 its curvature. tg.grad returns the numbers "
+        "The loss of the notes' example, L(w) = (x·w − y)² with x = {x} and y = {y}, as a function of the "
+        "weight. At w = {w} the engine's tg.grad(L, w) = {g} is the slope of the red tangent, and "
+        "tg.grad(tg.grad(L, w, create_graph=True), w) = {h} its curvature. tg.grad returns the numbers "
         "without touching w.grad; backward() adds them into w.grad instead (twice if called twice).",
     "pic.backprop_vs_gd.title": "Back-propagation vs gradient descent",
     "pic.backprop_vs_gd.caption":
         "Contours of the binary cross-entropy loss over the two weights of a tiny network. "
-        "Back-propagation (误差反向传播) walks the graph from the loss back to w₁ and w₂ with the chain rule "
-        "and yields the gradient ∇L at the red dot — it changes nothing. Gradient descent (梯度下降) then "
-        "moves the weights against it (red arrow, lr = 1), to a lower contour. The orange path repeats "
-        "both 25 times and ends at the star.",
+        "Back-propagation (误差反向传播) walks the graph from the loss back to w₁ and w₂ with the chain "
+        "rule and yields the gradient ∇L at the red dot — it changes nothing. Gradient descent (梯度下降) "
+        "then moves the weights against it (red arrow, lr = {lr}), to a lower contour: L {before} → "
+        "{after}. The orange path repeats both {steps} times and ends at the star (L = {end}).",
     "pic.sigmoid_neuron_graph.title": "The chain rule of y = σ(w·x + b), drawn after backward()",
     "pic.sigmoid_neuron_graph.caption":
         "Boxes are Values (label, data, grad); small nodes are ops; each edge carries the local derivative "
-        "∂out/∂in at this point, read from the ops registry. Multiply along a path from y back to a leaf and "
-        "you get its gradient: dy/dw = σ'(z)·x = 0.105 × 1 = 0.105. This is back-propagation "
+        "∂out/∂in at this point, read from the ops registry. Multiply along a path from y back to a leaf "
+        "and you get its gradient: dy/dw = σ'(z)·x = {dz} × {x} = {dw}. This is back-propagation "
         "(误差反向传播): the gradient of the output flows back through each edge.",
     "pic.custom_function.title": "Custom Functions: a stable softplus and a straight-through round",
     "pic.custom_function.caption":
-        "Left: a Function whose forward is written in a stable form and whose backward σ(x) is written "
-        "by hand; on −6..6 the naive graph ln(1 + eˣ) agrees with it. Middle: near x = 709.78 eˣ no longer "
-        "fits in a double, so the naive graph has no number left (red crosses) while the Function still "
-        "returns about x. Right: round(x) has derivative 0 almost everywhere, so gradients would stop "
-        "there; a Function can declare a different backward (here 1, the straight-through estimator) on "
-        "purpose.",
+        "Left: a Function whose forward is written in a stable form and whose backward σ(x) is written by "
+        "hand; on {lo}..{hi} the naive graph ln(1 + eˣ) agrees with it. Middle: beyond x = {limit} eˣ no "
+        "longer fits in a double, so the naive graph has no number left (red crosses) while the Function "
+        "still returns about x. Right: round(x) has derivative 0 almost everywhere, so gradients would "
+        "stop there; a Function can declare a different backward (here 1, the straight-through estimator) "
+        "on purpose.",
     "pic.gradient_flow_depth.title": "Vanishing gradients in a deep sigmoid net",
     "pic.gradient_flow_depth.caption":
-        "Mean |gradient| of each layer's parameters after one backward pass, input layer on the "
-        "left, log scale. Going back from the output, every sigmoid layer multiplies the "
-        "gradient by σ'(z) <= 0.25: the first layers of the sigmoid net get thousands of times "
-        "less gradient than the last ones and barely learn (梯度消失, vanishing gradient). "
-        "tanh (f'(0) = 1) and relu (f' = 1 where active) keep it roughly level.",
+        "Mean |gradient| of each layer's parameters after one backward pass, input layer on the left, log "
+        "scale. Going back from the output, every sigmoid layer multiplies the gradient by σ'(z) <= "
+        "{sig_max}: the first layer of the {depth}-layer sigmoid net gets {sig_ratio} times the gradient "
+        "of the last (tanh: {tanh_ratio}, relu: {relu_ratio}) and barely learns (梯度消失, vanishing "
+        "gradient). tanh (f'(0) = 1) and relu (f' = 1 where active) keep it roughly level.",
     "pic.gradient_flow_init.title": "The initialisation decides the gradient's size",
     "pic.gradient_flow_init.caption":
-        "The same deep nets with three weight initialisations. micrograd's uniform(−1, 1) "
-        "gives weights too large for 16 inputs: in the relu net the activations grow layer "
-        "after layer and the gradients reach about 1e3 — an exploding rather than a vanishing "
-        "gradient. Xavier (bound √(6/(n_in + n_out)), made for tanh) and He (bound √(6/n_in), "
-        "made for relu) keep the gradient at a similar size in every layer.",
+        "The same deep nets with three weight initialisations. micrograd's uniform(−1, 1) gives weights "
+        "too large for {width} inputs: in the relu net the activations grow layer after layer and the "
+        "gradients reach about {relu_peak} — an exploding rather than a vanishing gradient. Xavier (bound "
+        "√(6/(n_in + n_out)), made for tanh) and He (bound √(6/n_in), made for relu) keep the gradient at "
+        "a similar size in every layer.",
     "pic.two_moons_training.title": "Training curves",
     "pic.two_moons_training.caption":
-        "The training guide's example: MLP(2, [16, 16, 1]), Adam with lr = 0.05, 30 full-batch epochs. "
-        "Left: the binary cross-entropy per epoch (log scale); right: the fraction of the training points "
-        "classified right. Each epoch is one forward pass over all 100 points, one backward() "
+        "The training guide's example: {model}, Adam with lr = {lr}, {epochs} full-batch epochs. Left: "
+        "the binary "
+        "cross-entropy per epoch (log scale); right: the fraction of the training points classified right "
+        "({acc} after the last epoch). Each epoch is one forward pass over all {n} points, one backward() "
         "(back-propagation, 误差反向传播) and one Adam step (a refined gradient descent, 梯度下降).",
     "pic.two_moons_boundary.title": "The learned decision boundary",
     "pic.two_moons_boundary.caption":
         "Background: the class the trained network predicts at each point of the plane (the black curve "
         "is where its output logit crosses 0, i.e. ŷ = σ(z) = 0.5); the dots are the training points, so "
         "the accuracy in the title is training accuracy. Two relu layers bend the boundary around the "
-        "interleaving half-moons; misclassified points would be circled.",
+        "interleaving half-moons; misclassified points are circled.",
     "pic.circles_boundary.title": "Two circles, learned",
     "pic.circles_boundary.caption":
-        "make_circles with its default inner radius 0.8. With micrograd's uniform(−1, 1) init and Adam at "
-        "lr = 0.01 for 30 epochs the network stays at about 76 % (see the numbers); He initialisation, made "
-        "for relu, and lr = 0.05 reach 100 % of the training points in 40 epochs. The boundary is a closed "
-        "curve between the circles, made of the straight pieces that relu units give.",
+        "make_circles with its default inner radius {factor}. With micrograd's uniform(−1, 1) init and "
+        "Adam at lr = {lr0} for {epochs0} epochs the network reaches only {acc0} of the training points; "
+        "He initialisation, made for relu, and lr = {lr1} reach {acc1} in {epochs1} epochs. The boundary "
+        "is a closed curve between the circles, made of the straight pieces that relu units give.",
     "pic.spiral_boundary.title": "Three spiral arms, one region per class",
     "pic.spiral_boundary.caption":
-        "A 3-class problem: the network has three outputs, the class scores, trained with cross-entropy "
-        "(softmax inside); each point of the plane takes the class with the largest score. Each class is "
-        "drawn as its own region, so the border between two arms is never painted as a sliver of the "
-        "third. He init, Adam lr = 0.05, 60 epochs.",
+        "A {k}-class problem: the network has {k} outputs, the class scores, trained with "
+        "cross-entropy (softmax inside); each point of the plane takes the class with the largest "
+        "score. Each class is drawn as its own region, its border where two scores cross, so the "
+        "border between two arms is never painted as a sliver of a third. The {k} arms all start at "
+        "(0, 0): that one spot holds a point of each class, so whichever class is predicted there, "
+        "{n_origin} of them are misclassified (the one circle there). He init, Adam lr = {lr}, "
+        "{epochs} epochs: training accuracy {acc}.",
     # the gallery page (index.html); {fields} are filled with HTML by the tour
     "page.title": "tinygrad_edu guided tour",
     "page.h1": "tinygrad_edu: the guided tour",
@@ -241,6 +250,7 @@ TABLE: dict[str, str] = {
     "page.demo": "demo: {command} ({seconds} s)",
     "page.failed": "This demo failed:",
     "page.numbers": "numbers",
+    "page.open": "Open {link} beside this picture.",
     # demos/backprop_written_out.py and its page (tinygrad_edu.viz.code_html)
     "demo.backprop_written_out.title": "Backprop written out: the program tg.compile writes",
     "pic.backprop_written_out_graph.title": "The neuron's graph; its program is in backprop_written_out.html",
@@ -252,7 +262,9 @@ TABLE: dict[str, str] = {
     "code.page_title": "Backprop written out: the programs tg.compile generates",
     "code.intro":
         "tg.compile(fn, params) runs fn once, records its graph and writes forward and backward"
-        " out as one straight-line Python function (step.source). Names come from the labels;"
+        " out as one straight-line Python function (step.source). A label that is a plain"
+        " identifier names its value; any other label stays in a comment beside a generated"
+        " name (p0, t5);"
         " d_v is d(loss)/dv; each comment is the op's formula or local derivative from the"
         " ops registry. The graph on the right is the same computation, drawn after backward().",
     "code.neuron": "The notes' neuron: L = BCE(σ(w·x + b), 1)",
@@ -265,35 +277,37 @@ TABLE: dict[str, str] = {
         "{ops} ops, {lines} lines: one line per neuron's output the backward pass reads again,"
         " one per gradient.",
     "code.speed":
-        "Measured on this machine, MLP(2, [8, 8, 1]) full batch of {n} points ({ops} ops):"
-        " eager step {eager} ms, compiled {compiled} ms - {speedup}x faster (best of 5 each);"
-        " compiling took {compile} s.",
+        "Measured on this machine, {model} full batch of {n} points ({ops} ops): eager step {eager} ms, "
+        "compiled {compiled} ms - {speedup}x faster (best of {repeats} each); compiling took {compile} s.",
     "demo.where_nan_starts.title": "Where the NaN starts: detect_anomaly",
     "pic.where_nan_starts.title": "Where the NaN starts",
     "pic.where_nan_starts.caption":
-        "∂L/∂z of binary cross-entropy for a confident wrong neuron (y = 0, growing z), three "
-        "ways. Written by hand as log(1 + eᶻ) − y·z the gradient is right until e^z overflows at "
-        "z ≈ 709.78, then nan: tg.detect_anomaly() names that exp and the line that made it. "
-        "With eps = 1e-8 the loss stays finite but the gradient vanishes once e⁻ᶻ drops below "
-        "eps (z ≈ 18). The logits form gives the exact σ(z) − y = 1 everywhere.",
+        "∂L/∂z of binary cross-entropy for a confident wrong neuron (y = 0, growing z; log-scaled z "
+        "axis), three ways. Written by hand as log(1 + eᶻ) − y·z the gradient is right until eᶻ "
+        "overflows at z ≈ {limit}, then nan: tg.detect_anomaly() names that exp and the line that "
+        "made it. With eps = {eps} the loss stays finite, but once e⁻ᶻ falls below eps (z ≈ "
+        "{vanish}) the gradient drops: {at_vanish} there, 0 from z ≈ {dead} on. The logits form "
+        "gives the exact σ(z) − y everywhere ({at_start} at z = {z_start}, {at_end} from z ≈ {dead} "
+        "on).",
     "nan.title": "Binary cross-entropy: where the gradient stops being a number",
     "nan.xlabel": "logit z of a wrong prediction (target y = 0)",
     "nan.ylabel": "∂L/∂z from the engine",
-    "nan.hand": "log(1 + eᶻ) − y·z by hand (nan past z ≈ 709)",
-    "nan.eps": "eps = 1e-8 inside the log (vanishes once e⁻ᶻ < eps, z ≈ 18)",
+    "nan.hand": "log(1 + eᶻ) − y·z by hand (nan past z ≈ {limit})",
+    "nan.eps": "eps = {eps} inside the log (vanishes once e⁻ᶻ < eps, z ≈ {vanish})",
     "nan.logits": "binary_cross_entropy_with_logits: σ(z) − y",
-    "nan.overflow": "e^z overflows:\ndetect_anomaly() stops here",
+    "nan.overflow": "eᶻ overflows:\ndetect_anomaly() stops here",
     "demo.from_pytorch_notes.title": "From the notes' PyTorch cells to tinygrad_edu",
     "pic.from_pytorch_notes.title": "The notes' PyTorch cells as scalar Values",
     "pic.from_pytorch_notes.caption":
         "The points of the notes' torch.linspace cells, computed with one Value per element: the "
-        "activation (circles) and its derivative at each point (squares) from one tg.backward pass, "
-        "the scalar form of out.backward(torch.ones_like(out)). On linspace(−100, 100) the sigmoid is "
-        "flat beyond ±11, so its derivative is 0 there in float64 too. The numbers printed beside each "
-        "torch call match the notes' to 4 digits.",
+        "activation (circles) and its derivative at each point (squares) from one tg.backward pass, the "
+        "scalar form of out.backward(torch.ones_like(out)). On linspace({lo}, {hi}) the sigmoid's "
+        "derivative at x = ±{x_small} is {d_small}: small, not 0. In float64 it is exactly 0 only where "
+        "σ(x) rounds to 1, at x ≥ {zero_from}; on the left it stays positive ({d_left} at x = {x_left}). "
+        "The numbers printed beside each torch call match the notes' to {digits} digits.",
     "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
     "torch.grad": "grad from tg.backward(outs)",
-    "torch.panel": "{op} on linspace({lo}, {hi}, 10)",
+    "torch.panel": "{op} on linspace({lo}, {hi}, {n})",
     "torch.ylabel": "{op}(x) and its derivative",
     "torch.title": "The notes' PyTorch cells, one Value per element; softmax row dp[1]/da = {row}",
     # the graph picture (tinygrad_edu.viz.graph): box words, footnotes, tooltips
@@ -363,6 +377,7 @@ TABLE: dict[str, str] = {
     "steps.counter_start": "start, before step 1 of {n}",
     "steps.counter_step": "step {k} of {n}",
     "steps.counter_done": "done: all {n} steps",
+    "steps.graph_click": "click: actual size / fit to the window",
     "steps.legend": "Red outline: the node being visited and its edges. Blue outline and red numbers: "
                     "gradients that this step changed. — : gradient not reached yet.",
     "steps.iframe_title": "step-through page of the backward pass of {name}",

@@ -59,6 +59,7 @@ TABLE: dict[str, str] = {
     "boundary.title": "决策边界",
     "boundary.class": "类别 {k}",
     "boundary.wrong": "分错的点（{n}）",
+    "boundary.stacked": "{n} 个点重合于此",
     "boundary.acc_points": "这些点上的准确率 {acc}",
     "boundary.acc_train": "训练准确率 {acc}",
     "boundary.acc_test": "测试准确率 {acc}",
@@ -79,13 +80,14 @@ TABLE: dict[str, str] = {
     "neuron.step": "梯度下降步数",
     "neuron.stuck": "停滞：dL/dw = 0（死亡ReLU）",
     "neuron.learning": "在学习",
+    "neuron.span": "第 0 步 → 第 {last} 步",
     # demo autograd_grad
     "ag.curve": "L(w) = (x·w − y)²",
-    "ag.tangent": "w = 2 处的切线，斜率 tg.grad = {slope}",
-    "ag.point": "w = 2：L = {L}，dL/dw = {g}，d²L/dw² = {h}",
-    "ag.xlabel": "权重 w（x = 1，目标 y = 1）",
+    "ag.tangent": "w = {w} 处的切线，斜率 tg.grad = {slope}",
+    "ag.point": "w = {w}：L = {L}，dL/dw = {g}，d²L/dw² = {h}",
+    "ag.xlabel": "权重 w（x = {x}，目标 y = {y}）",
     "ag.ylabel": "损失 L",
-    "ag.title": "梯度就是损失曲线的斜率：w = 2 处的 tg.grad(L, w)",
+    "ag.title": "梯度就是损失曲线的斜率：w = {w} 处的 tg.grad(L, w)",
     # demo backprop_vs_gd
     "gd.title": "误差反向传播计算梯度 ∇L，梯度下降沿其反方向走一步\n"
                 "损失 L = 二分类交叉熵 BCE(ŷ, y) 的等高线，ŷ = σ(w₂·tanh(w₁·x))，x = {x}，y = {y}",
@@ -102,8 +104,8 @@ TABLE: dict[str, str] = {
     "cf.naive_ok": "直接写的 ln(1 + eˣ)",
     "cf.naive_bad": "直接写的 ln(1 + eˣ)：溢出，得不到数（{n} 个点）",
     "cf.limit": "x 超过 {limit} 时 eˣ 溢出",
-    "cf.shape_title": "用 Function 写的稳定 softplus，−6 ≤ x ≤ 6",
-    "cf.edge_title": "直接写法在哪里失效：x 接近 709.78",
+    "cf.shape_title": "用 Function 写的稳定 softplus，{lo} ≤ x ≤ {hi}",
+    "cf.edge_title": "直接写法在哪里失效：x 接近 {limit}",
     "cf.value_ylabel": "softplus(x) 及其导数",
     "cf.softplus_ylabel": "softplus(x)",
     "cf.round": "前向：round(x)",
@@ -133,19 +135,21 @@ TABLE: dict[str, str] = {
     # 图集中的图：标题与说明
     "pic.activations.title": "激活函数 f(x) 及其由 backward() 算出的导数 f'(x)",
     "pic.activations.caption":
-        "蓝线：激活函数 f(x)（净活性值 z 经激活得到活性值 a = f(z)）。红色虚线：导数 f'(x)，在每个采样点"
-        "由 backward() 计算，而不是手写公式。黄色阴影：饱和区，从此处向外 |f'(x)| < 0.05。Sigmoid 的导数"
-        "最大只有 0.25（在 x = 0），|x| > 2.9 时梯度消失；tanh 的导数最大为 1，|x| > 2.2 时梯度消失。"
-        "ReLU 在 x > 0 时原样传回梯度，在 x ≤ 0 时完全挡住：输入一直落在那里的神经元就是死亡ReLU。"
-        "Leaky ReLU 按笔记取斜率 0.1，左侧仍保留梯度。SiLU 和 GELU 只在左侧远处饱和；它们在极小值处"
-        "导数穿过 0，只是一个点，不是平坦区域，因此不画阴影。",
+        "蓝线：激活函数 f(x)（净活性值 z 经激活得到活性值 a = f(z)）。红色虚线：导数 f'(x)，在每个采样点由 "
+        "backward() 计算，而不是手写公式。黄色阴影：饱和区，从此处向外 |f'(x)| < {thr}。Sigmoid "
+        "的导数最大只有 {sig_max}（在 x = {sig_at}），|x| > {sig_edge} 时梯度消失；tanh 的导数最大为 "
+        "{tanh_max}，|x| > {tanh_edge} 时梯度消失。ReLU 在 x > 0 时原样传回梯度，在 x ≤ 0 时完全挡住："
+        "输入一直落在那里的神经元就是死亡ReLU。Leaky ReLU 按笔记取斜率 {leaky}，左侧仍保留梯度。SiLU 和 "
+        "GELU 只在左侧远处饱和；它们在极小值处导数穿过 0，只是一个点，不是平坦区域，因此不画阴影。",
     "pic.activation_loss.title": "单个神经元：三种激活函数 + 损失的组合",
     "pic.activation_loss.caption":
-        "只有一个权重 w（z = w·x，x = 1，目标 y = 1），从 w = −2 开始做梯度下降。上：每一步的损失；"
-        "下：backward() 算出的 dL/dw。Sigmoid + 二分类交叉熵一开始就得到 dL/dz = ŷ − y = −0.88，稳步"
-        "学习。Tanh + MSE 起步慢，因为 tanh 在 z = −2 处几乎是平的（tanh' = 0.07），随后加快。"
-        "ReLU + MSE 完全不动：relu(−2) = 0 且 relu'(−2) = 0，所以每一步 dL/dw = 0，损失一直是 1——"
-        "这就是死亡ReLU。",
+        "只有一个权重 w（z = w·x，x = {x}，目标 y = {y}），从 w = {w0} 开始以 lr = {lr} 做梯度下降。上："
+        "每一步的损失（第 0 步是第一次更新之前，第 {last} 步是最后一次更新之后）；"
+        "下：该步 backward() 算出的 dL/dw。Sigmoid + "
+        "二分类交叉熵一开始就得到 dL/dz = ŷ − y = {g_sig}，稳步学习：L 从 {sig_first} 降到第 {last} 步的 "
+        "{sig_last}。Tanh + MSE 起步慢，因为 tanh 在 z = {z0} 处几乎是平的（tanh' = {tanh_d}），随后加快："
+        "L 从 {tanh_first} 降到 {tanh_last}。ReLU + MSE 完全不动：relu({z0}) = {relu_out} 且 relu'({z0}) = "
+        "{relu_d}，所以每一步 dL/dw = 0，损失一直是 {relu_loss}——这就是死亡ReLU。",
     "pic.bce_gradient.title": "Sigmoid 输出 + 二分类交叉熵：dL/dz = ŷ − y",
     "pic.bce_gradient.caption":
         "圆点：backward() 沿计算图 −[y·log σ(z) + (1 − y)·log(1 − σ(z))] 算出的 dL/dz；实线：公式 ŷ − y。"
@@ -153,54 +157,54 @@ TABLE: dict[str, str] = {
         "接近 0，自信地预测错时接近 ±1；对错误的预测梯度从不消失——这一点与 sigmoid + MSE 不同。",
     "pic.bce_eps.title": "对数中带 ε 的二分类交叉熵",
     "pic.bce_eps.caption":
-        "目标为 1，预测值 p 趋于 0：自信地预测错。左：损失；右：backward() 算出的 |dL/dp|，横轴都是"
-        "对数坐标的 p。虚线是不加 ε 的精确损失，它无限增大（ln 0 = −∞）。每个 ε 把损失封顶在 −ln ε"
-        "（9.2、18.4、27.6），把梯度封顶在 1/ε（1e4、1e8、1e12）：ε 小，损失在很小的 p 下仍然精确，"
+        "目标为 1，预测值 p 趋于 0：自信地预测错。左：损失；右：backward() 算出的 |dL/dp|，"
+        "横轴都是对数坐标的 p。虚线是不加 ε 的精确损失，它无限增大（ln 0 = −∞）。每个 ε 把损失封顶在 −ln "
+        "ε（{caps}），把梯度封顶在 1/ε（{grad_caps}）：ε 小，损失在很小的 p 下仍然精确，"
         "但一个饱和的错误预测会带来巨大的梯度步。目标为 0、p 趋于 1 的情形与此镜像对称。",
     "pic.softmax_jacobian.title": "Softmax 的雅可比矩阵 ∂sᵢ/∂aⱼ",
     "pic.softmax_jacobian.caption":
-        "每个格子是 backward() 对笔记中的输入 a = (0.7066, 0.4845, 0.3603) 算出的 ∂sᵢ/∂aⱼ，其 softmax 为 "
-        "s = (0.399, 0.319, 0.282)。增大一个输入会增大它自己的概率（对角线 sᵢ(1 − sᵢ) > 0），并降低其他"
-        "所有概率（非对角线 −sᵢ·sⱼ < 0）；概率之和恒为 1，所以每一行之和为 0。第 1 行就是笔记中的 "
-        "autograd.grad(p[1], [a])：(−0.1273, 0.2173, −0.0900)。",
+        "每个格子是 backward() 对笔记中的输入 a = {a} 算出的 ∂sᵢ/∂aⱼ，其 softmax 为 s = {s}。"
+        "增大一个输入会增大它自己的概率（对角线 sᵢ(1 − sᵢ) > 0），并降低其他所有概率（非对角线 −sᵢ·sⱼ < 0）"
+        "；概率之和恒为 1，所以每一行之和为 0。第 {i} 行就是笔记中的 autograd.grad(p[{i}], [a])：{row}。",
     "pic.autograd_grad.title": "tg.grad 就是损失的斜率",
     "pic.autograd_grad.caption":
-        "笔记中的例子：损失 L(w) = (x·w − y)²，x = 1，y = 1，画成权重的函数。在 w = 2 处，引擎的 "
-        "tg.grad(L, w) = 2 就是红色切线的斜率，tg.grad(tg.grad(L, w, create_graph=True), w) = 2 是它的"
-        "曲率（二阶导数）。tg.grad 直接返回这些数，不改动 w.grad；backward() 则把它们累加进 w.grad"
-        "（调用两次就加两次）。",
+        "笔记中的例子：损失 L(w) = (x·w − y)²，x = {x}，y = {y}，画成权重的函数。在 w = {w} 处，引擎的 "
+        "tg.grad(L, w) = {g} 就是红色切线的斜率，tg.grad(tg.grad(L, w, create_graph=True), w) = {h} "
+        "是它的曲率（二阶导数）。tg.grad 直接返回这些数，不改动 w.grad；backward() 则把它们累加进 "
+        "w.grad（调用两次就加两次）。",
     "pic.backprop_vs_gd.title": "误差反向传播与梯度下降",
     "pic.backprop_vs_gd.caption":
-        "一个很小的网络的两个权重上，二分类交叉熵损失的等高线。误差反向传播用链式法则沿计算图从损失"
-        "走回 w₁ 和 w₂，得到红点处的梯度 ∇L——它什么也不改变。梯度下降随后让权重逆着梯度移动（红色"
-        "箭头，lr = 1），到达更低的等高线。橙色路径把两者重复 25 次，终点是星号。",
+        "一个很小的网络的两个权重上，二分类交叉熵损失的等高线。误差反向传播用链式法则沿计算图从损失走回 w₁ "
+        "和 w₂，得到红点处的梯度 ∇L——它什么也不改变。梯度下降随后让权重逆着梯度移动（红色箭头，lr = {lr}）"
+        "，到达更低的等高线：L 从 {before} 降到 {after}。橙色路径把两者重复 {steps} 次，终点是星号（L = "
+        "{end}）。",
     "pic.sigmoid_neuron_graph.title": "backward() 之后画出的 y = σ(w·x + b) 的链式法则",
     "pic.sigmoid_neuron_graph.caption":
-        "方框是 Value（标签、数值、梯度）；小节点是运算；每条边上是该点的局部导数 ∂out/∂in，取自运算"
-        "注册表。沿着从 y 到某个叶子的路径相乘，就得到它的梯度：dy/dw = σ'(z)·x = 0.105 × 1 = 0.105。"
-        "这就是误差反向传播：输出的梯度沿每条边流回去。",
+        "方框是 Value（标签、数值、梯度）；小节点是运算；每条边上是该点的局部导数 ∂out/∂in，"
+        "取自运算注册表。沿着从 y 到某个叶子的路径相乘，就得到它的梯度：dy/dw = σ'(z)·x = {dz} × {x} = "
+        "{dw}。这就是误差反向传播：输出的梯度沿每条边流回去。",
     "pic.custom_function.title": "自定义 Function：稳定的 softplus 与直通的 round",
     "pic.custom_function.caption":
-        "左：一个 Function，前向用稳定的形式写，反向 σ(x) 手写；在 −6..6 上直接写的计算图 ln(1 + eˣ) "
-        "与它一致。中：x 接近 709.78 时 eˣ 超出双精度浮点数的范围，直接写法得不到数（红叉），而 "
-        "Function 仍然返回约等于 x 的值。右：round(x) 的导数几乎处处为 0，梯度会在那里中断；Function "
+        "左：一个 Function，前向用稳定的形式写，反向 σ(x) 手写；在 {lo}..{hi} 上直接写的计算图 ln(1 + eˣ) "
+        "与它一致。中：x 超过 {limit} 时 eˣ 超出双精度浮点数的范围，直接写法得不到数（红叉），而 Function "
+        "仍然返回约等于 x 的值。右：round(x) 的导数几乎处处为 0，梯度会在那里中断；Function "
         "可以有意声明另一个 backward（这里是 1，即直通估计）。",
     "pic.gradient_flow_depth.title": "深层 sigmoid 网络中的梯度消失",
     "pic.gradient_flow_depth.caption":
-        "一次反向传播之后各层参数的平均 |梯度|，输入层在左，对数坐标。从输出往回，每一个 sigmoid 层"
-        "都把梯度乘上 σ'(z) ≤ 0.25：sigmoid 网络最前面几层得到的梯度比最后几层小几千倍，几乎学不动"
-        "（梯度消失）。tanh（f'(0) = 1）和 relu（激活时 f' = 1）让梯度大致保持同一量级。",
+        "一次反向传播之后各层参数的平均 |梯度|，输入层在左，对数坐标。从输出往回，每一个 sigmoid "
+        "层都把梯度乘上 σ'(z) ≤ {sig_max}：{depth} 层 sigmoid 网络的第一层得到的梯度只有最后一层的 "
+        "{sig_ratio} 倍（tanh：{tanh_ratio}，relu：{relu_ratio}），几乎学不动（梯度消失）。tanh（f'(0) = "
+        "1）和 relu（激活时 f' = 1）让梯度大致保持同一量级。",
     "pic.gradient_flow_init.title": "初始化决定梯度的大小",
     "pic.gradient_flow_init.caption":
-        "同样的深层网络，三种权重初始化。micrograd 的 uniform(−1, 1) 对 16 个输入来说权重太大：relu "
-        "网络的活性值一层层变大，梯度达到约 1e3——这是梯度爆炸而不是梯度消失。Xavier（界 "
-        "√(6/(n_in + n_out))，为 tanh 设计）和 He（界 √(6/n_in)，为 relu 设计）让每一层的梯度保持相近的"
-        "大小。",
+        "同样的深层网络，三种权重初始化。micrograd 的 uniform(−1, 1) 对 {width} 个输入来说权重太大：relu "
+        "网络的活性值一层层变大，梯度达到约 {relu_peak}——这是梯度爆炸而不是梯度消失。Xavier（界 √(6/(n_in "
+        "+ n_out))，为 tanh 设计）和 He（界 √(6/n_in)，为 relu 设计）让每一层的梯度保持相近的大小。",
     "pic.two_moons_training.title": "训练曲线",
     "pic.two_moons_training.caption":
-        "训练指南中的例子：MLP(2, [16, 16, 1])，Adam，lr = 0.05，全批量训练 30 轮。左：每轮的二分类交叉熵"
-        "（对数坐标）；右：训练点中分类正确的比例。每一轮是对全部 100 个点的一次前向计算、一次 "
-        "backward()（误差反向传播）和一次 Adam 更新（改进的梯度下降）。",
+        "训练指南中的例子：{model}，Adam，lr = {lr}，全批量训练 {epochs} 轮。左："
+        "每轮的二分类交叉熵（对数坐标）；右：训练点中分类正确的比例（最后一轮后为 {acc}）。每一轮是对全部 "
+        "{n} 个点的一次前向计算、一次 backward()（误差反向传播）和一次 Adam 更新（改进的梯度下降）。",
     "pic.two_moons_boundary.title": "学到的决策边界",
     "pic.two_moons_boundary.caption":
         "背景：训练好的网络在平面上每一点预测的类别（黑线是输出 logit 等于 0 的地方，即 "
@@ -208,14 +212,16 @@ TABLE: dict[str, str] = {
         "绕过交错的两个半月；分错的点会被圈出来。",
     "pic.circles_boundary.title": "学会的两个同心圆",
     "pic.circles_boundary.caption":
-        "make_circles 使用默认的内圆半径 0.8。用 micrograd 的 uniform(−1, 1) 初始化、Adam lr = 0.01 "
-        "训练 30 轮，网络只停在约 76%（见数值）；换成为 relu 设计的 He 初始化并取 lr = 0.05，"
-        "40 轮后训练点全部分对（100%）。决策边界是两圆之间的一条闭合曲线，由 relu 单元给出的直线段拼成。",
+        "make_circles 使用默认的内圆半径 {factor}。用 micrograd 的 uniform(−1, 1) 初始化、Adam lr = {lr0} "
+        "训练 {epochs0} 轮，网络只分对 {acc0} 的训练点；换成为 relu 设计的 He 初始化并取 lr = {lr1}，"
+        "{epochs1} 轮后达到 {acc1}。决策边界是两圆之间的一条闭合曲线，由 relu 单元给出的直线段拼成。",
     "pic.spiral_boundary.title": "三条螺旋臂，每类一个区域",
     "pic.spiral_boundary.caption":
-        "三分类问题：网络有三个输出，即各类的分数，用交叉熵（内含 softmax）训练；平面上每一点取分数最大"
-        "的类别。每一类画成自己的区域，所以两条臂之间的边界不会被涂成第三类的细条。He 初始化，"
-        "Adam lr = 0.05，60 轮。",
+        "{k} 分类问题：网络有 {k} 个输出，即各类的分数，用交叉熵（内含 softmax）训练；"
+        "平面上每一点取分数最大的类别。每一类画成自己的区域，边界画在两类分数相等处，"
+        "所以两条臂之间的边界不会被涂成另一类的细条。{k} 条臂都从 (0, 0) 出发："
+        "这一点上每一类各有一个点，无论那里预测成哪一类，都有 {n_origin} 个点分错（那里只画了一个圈）"
+        "。He 初始化，Adam lr = {lr}，{epochs} 轮：训练准确率 {acc}。",
     # 图集页面（index.html）；{字段} 由 tour 填入 HTML
     "page.title": "tinygrad_edu 导览",
     "page.h1": "tinygrad_edu：导览图集",
@@ -224,6 +230,7 @@ TABLE: dict[str, str] = {
     "page.demo": "演示：{command}（{seconds} 秒）",
     "page.failed": "这个演示失败了：",
     "page.numbers": "数值",
+    "page.open": "打开与本图同一文件夹的 {link}。",
     # demos/backprop_written_out.py and its page (tinygrad_edu.viz.code_html)
     "demo.backprop_written_out.title": "写出来的反向传播：tg.compile 生成的程序",
     "pic.backprop_written_out_graph.title": "神经元的计算图；它的程序在 backprop_written_out.html 里",
@@ -235,7 +242,8 @@ TABLE: dict[str, str] = {
     "code.page_title": "写出来的反向传播：tg.compile 生成的程序",
     "code.intro":
         "tg.compile(fn, params) 先运行一次 fn，记录它的计算图，再把前向和反向写成一个没有"
-        "分支的 Python 函数（step.source）。变量名来自标签；d_v 表示 d(loss)/dv；每条注释"
+        "分支的 Python 函数（step.source）。标签若是普通标识符就作变量名，其他标签写在"
+        "生成的变量名（p0、t5）旁的注释里；d_v 表示 d(loss)/dv；每条注释"
         "是运算注册表里该运算的公式或局部导数。右边的图是同一个计算，在 backward() 之后画"
         "出。",
     "code.neuron": "笔记里的神经元：L = BCE(σ(w·x + b), 1)",
@@ -245,34 +253,35 @@ TABLE: dict[str, str] = {
     "code.mlp": "两层 MLP（sigmoid 隐藏层和输出）在一个样本上",
     "code.mlp_note": "{ops} 个运算，{lines} 行：反向要再次读取的每个神经元输出一行，每个梯度一行。",
     "code.speed":
-        "本机实测，MLP(2, [8, 8, 1]) 对 {n} 个点的整批（{ops} 个运算）：即时执行一步 {eager}"
-        " ms，编译后 {compiled} ms——快 {speedup} 倍（各取 5 次中最快）；编译用了 {compile}"
-        " s。",
+        "本机实测，{model} 对 {n} 个点的整批（{ops} 个运算）：即时执行一步 {eager} ms，编译后 {compiled} "
+        "ms——快 {speedup} 倍（各取 {repeats} 次中最快）；编译用了 {compile} s。",
     "demo.where_nan_starts.title": "NaN 从哪里开始：detect_anomaly",
     "pic.where_nan_starts.title": "NaN 从哪里开始",
     "pic.where_nan_starts.caption":
-        "一个自信地预测错误的神经元（y = 0，z 增大）的二分类交叉熵 ∂L/∂z，三种写法。"
-        "手写成 log(1 + eᶻ) − y·z 时梯度一直正确，直到 z ≈ 709.78 处 e^z 溢出，"
-        "之后为 nan：tg.detect_anomaly() 指出是哪个 exp、由哪一行代码产生。"
-        "加 eps = 1e-8 时损失保持有限，但 e⁻ᶻ 小于 eps（z ≈ 18）后梯度消失。"
-        "logits 形式在任何 z 处都给出精确的 σ(z) − y = 1。",
+        "一个自信地预测错误的神经元（y = 0，z 增大；z 轴为对数坐标）的二分类交叉熵 ∂L/∂z，三种写法。"
+        "手写成 log(1 + eᶻ) − y·z 时梯度一直正确，直到 z ≈ {limit} 处 eᶻ 溢出，之后为 nan："
+        "tg.detect_anomaly() 指出是哪个 exp、由哪一行代码产生。加 eps = {eps} 时损失保持有限，但 e⁻ᶻ "
+        "小于 eps（z ≈ {vanish}）后梯度下降：该处为 {at_vanish}，z ≈ {dead} 之后为 0。logits "
+        "形式在任何 z 处都给出精确的 σ(z) − y（z = {z_start} 时为 {at_start}，z ≈ {dead} 之后为 "
+        "{at_end}）。",
     "nan.title": "二分类交叉熵：梯度从哪里开始不再是数",
     "nan.xlabel": "错误预测的净活性值 z（目标 y = 0）",
     "nan.ylabel": "引擎算出的 ∂L/∂z",
-    "nan.hand": "手写 log(1 + eᶻ) − y·z（z ≈ 709 之后为 nan）",
-    "nan.eps": "log 内加 eps = 1e-8（e⁻ᶻ < eps 即 z ≈ 18 后梯度消失）",
+    "nan.hand": "手写 log(1 + eᶻ) − y·z（z ≈ {limit} 之后为 nan）",
+    "nan.eps": "log 内加 eps = {eps}（e⁻ᶻ < eps 即 z ≈ {vanish} 后梯度消失）",
     "nan.logits": "binary_cross_entropy_with_logits：σ(z) − y",
-    "nan.overflow": "e^z 溢出：\ndetect_anomaly() 在此停下",
+    "nan.overflow": "eᶻ 溢出：\ndetect_anomaly() 在此停下",
     "demo.from_pytorch_notes.title": "从笔记里的 PyTorch 代码到 tinygrad_edu",
     "pic.from_pytorch_notes.title": "笔记里的 PyTorch 代码，写成标量 Value",
     "pic.from_pytorch_notes.caption":
-        "笔记中 torch.linspace 各点，每个元素一个 Value：激活函数值（圆点）和各点的导数（方块）"
-        "来自一次 tg.backward，即 out.backward(torch.ones_like(out)) 的标量写法。"
-        "在 linspace(−100, 100) 上 sigmoid 在 ±11 之外是平的，所以 float64 下导数也为 0"
-        "（梯度消失）。每个 torch 调用旁打印的数与笔记一致到 4 位。",
+        "笔记中 torch.linspace 各点，每个元素一个 Value：激活函数值（圆点）和各点的导数（方块）来自一次 "
+        "tg.backward，即 out.backward(torch.ones_like(out)) 的标量写法。在 linspace({lo}, {hi}) 上，"
+        "sigmoid 在 x = ±{x_small} 处的导数是 {d_small}：很小，但不是 0。float64 下只有 σ(x) 舍入为 1 "
+        "的地方导数才恰好为 0，即 x ≥ {zero_from}；左侧导数一直为正（x = {x_left} 处为 {d_left}）。每个 "
+        "torch 调用旁打印的数与笔记一致到 {digits} 位。",
     "torch.curve": "torch.{op}(linspace) = [v.{op}() ...]",
     "torch.grad": "tg.backward(outs) 得到的导数",
-    "torch.panel": "{op}，linspace({lo}, {hi}, 10)",
+    "torch.panel": "{op}，linspace({lo}, {hi}, {n})",
     "torch.ylabel": "{op}(x) 及其导数",
     "torch.title": "笔记里的 PyTorch 代码，每个元素一个 Value；softmax 的一行 dp[1]/da = {row}",
     # 计算图（tinygrad_edu.viz.graph）：方框里的词、脚注、提示
@@ -336,6 +345,7 @@ TABLE: dict[str, str] = {
     "steps.counter_start": "开始，第 1 步之前（共 {n} 步）",
     "steps.counter_step": "第 {k} 步（共 {n} 步）",
     "steps.counter_done": "完成：共 {n} 步",
+    "steps.graph_click": "点击：原始大小 / 适应窗口",
     "steps.legend": "红色边框：正在访问的节点及其边。蓝色边框和红色数字：这一步改变的梯度。"
                     "— ：梯度尚未到达。",
     "steps.iframe_title": "{name} 的误差反向传播逐步演示页",

@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-from tinygrad_edu.checking.numeric import analytic_gradient, finite_difference
+from tinygrad_edu.checking.numeric import _as_floats, _caller, _scalar, analytic_gradient, finite_difference
+from tinygrad_edu.engine.mode import no_grad
 from tinygrad_edu.engine.value import Value
 
 
@@ -37,7 +38,9 @@ def grad_tolerance(auto: float, numeric: float, f_scale: float = 1.0, *, abs_tol
 
 def assert_grad_close(f: Callable[..., Any], xs: Sequence[Any], *, h: float = 1e-6, abs_tol: float = 1e-6,
                       rel_tol: float = 1e-5) -> None:
-    """Assert that the engine's gradient of ``f(*xs)`` matches central differences.
+    """Assert that the engine's gradient of ``f`` at ``xs`` matches central differences.
+
+    ``f`` takes one Value per input or one list of them, as for ``gradcheck``.
 
     Raises AssertionError with a per-input table when it does not.
 
@@ -45,12 +48,15 @@ def assert_grad_close(f: Callable[..., Any], xs: Sequence[Any], *, h: float = 1e
     """
     auto = analytic_gradient(f, xs)
     num = finite_difference(f, xs, h=h)
-    scale = float(f(*[Value(float(x), requires_grad=False) for x in xs]))
+    base = _as_floats(xs)
+    with no_grad():
+        call = _caller(f, len(base), "assert_grad_close")
+        scale = _scalar(call([Value(x, requires_grad=False) for x in base]), "f")
     bad = []
     for i, (a, n) in enumerate(zip(auto, num)):
         tol = grad_tolerance(a, n, scale, abs_tol=abs_tol, rel_tol=rel_tol)
         if not abs(a - n) <= tol:
-            bad.append(f"  input {i} = {float(xs[i])!r}: engine {a!r}, finite difference {n!r}, "
+            bad.append(f"  input {i} = {base[i]!r}: engine {a!r}, finite difference {n!r}, "
                        f"|diff| {abs(a - n):.3g} > tol {tol:.3g}")
     if bad:
         raise AssertionError("gradient mismatch:\n" + "\n".join(bad))

@@ -136,6 +136,8 @@ p.intro { color: #4b5563; margin: 0 0 .8rem 0; max-width: 60rem; }
          background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 6px; padding: .5rem .8rem;
          white-space: pre-wrap; min-height: 3.5rem; }
 #graph { margin-top: .8rem; overflow: auto; border: 1px solid #e5e7eb; border-radius: 6px; padding: .4rem; }
+#graph svg { max-width: 100%; height: auto; cursor: zoom-in; }  /* a wide graph fits the window */
+#graph.actual svg { max-width: none; cursor: zoom-out; }  /* click: actual size, scroll sideways */
 .node.active polygon, .node.active ellipse { stroke: #dc2626; stroke-width: 3px; }
 .node.updated polygon { stroke: #2563eb; stroke-width: 2.5px; }
 text.grad-updated { fill: #dc2626; font-weight: bold; }
@@ -248,6 +250,7 @@ _JS = """
   byId("last").onclick = function () { stop(); show(frames.length - 1); };
   byId("play").onclick = play;
   byId("speed").onchange = function () { if (timer !== null) { stop(); play(); } };
+  byId("graph").onclick = function () { byId("graph").classList.toggle("actual"); };
   document.addEventListener("keydown", function (e) {
     if (e.target && e.target.tagName === "SELECT") { return; }
     if (e.key === "ArrowRight") { stop(); show(current + 1); }
@@ -325,7 +328,7 @@ def backward_page(root: Value, *, max_nodes: int = 200, rankdir: str = "LR", tit
 </div>
 <div id="step-title"></div>
 <div id="lines"></div>
-<div id="graph">{svg}</div>
+<div id="graph" title="{e("steps.graph_click")}">{svg}</div>
 <div class="legend">{e("steps.legend")}</div>
 <script type="application/json" id="frames-data">{_script_json(payload)}</script>
 <script>{_JS}</script>

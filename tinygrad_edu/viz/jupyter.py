@@ -1,4 +1,5 @@
-"""Jupyter display of a Value: its graph as SVG, or its text repr plus a one-line note saying why not.
+"""Jupyter display of a Value: its graph (scaled to the output's width, SVG and PNG), or its text repr
+plus a one-line note saying why not.
 
 The engine's ``Value._repr_mimebundle_`` calls the display hook that
 ``tinygrad_edu/__init__.py`` installs, which imports this module on first use
@@ -16,6 +17,9 @@ fails silently.
 """
 
 from __future__ import annotations
+
+import base64
+import html
 
 from tinygrad_edu import strings
 from tinygrad_edu.engine.value import Value
@@ -38,7 +42,8 @@ def _note(text: str, lang: str, key: str, **fields: object) -> dict[str, str]:
 
 def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
                timeout: float = JUPYTER_DOT_TIMEOUT) -> dict[str, str]:
-    """``{"image/svg+xml": ..., "text/plain": repr(value)}``, or the text with a note saying why not drawn.
+    """The graph for Jupyter: ``text/html`` (the SVG scaled to the output's width), ``image/svg+xml``,
+    ``image/png`` and ``text/plain`` (``repr(value)``); or the text with a note saying why not drawn.
 
     The picture and the note are in the language set by
     ``tinygrad_edu.set_language`` (the note is Chinese in "zh" even without a
@@ -59,8 +64,8 @@ def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
         return _note(text, lang, "too_many", n=n, cap=max_nodes,
                      code=f'tinygrad_edu.viz.render_graph(v, "g.svg", max_nodes={n})')
     try:
-        svg = run_dot(graph_source(value, max_nodes=max_nodes, lang=None), "svg", timeout=timeout,
-                      what=f"{n} Values").decode("utf-8")
+        source = graph_source(value, max_nodes=max_nodes, lang=None)
+        svg = run_dot(source, "svg", timeout=timeout, what=f"{n} Values").decode("utf-8")
     except DotTimeoutError:
         return _note(text, lang, "timeout", n=n, seconds=f"{timeout:g}",
                      code='tinygrad_edu.viz.render_graph(v, "g.svg", show_local_grads=False)')
@@ -68,4 +73,22 @@ def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
         return _note(text, lang, "no_dot")
     except (GraphTooLargeError, DotFailedError, OSError) as exc:
         return _note(text, lang, "failed", error=" ".join(str(exc).split()))
-    return {"image/svg+xml": svg, "text/plain": text}
+    bundle = {"text/html": _fitted_html(svg, text), "image/svg+xml": svg, "text/plain": text}
+    try:  # a PNG too: JupyterLab shows no SVG of an untrusted notebook (one run elsewhere)
+        png = run_dot(source, "png", timeout=timeout, what=f"{n} Values")
+    except (DotTimeoutError, GraphvizNotFoundError, GraphTooLargeError, DotFailedError, OSError):
+        return bundle
+    bundle["image/png"] = base64.b64encode(png).decode("ascii")
+    return bundle
+
+
+def _fitted_html(svg: str, text: str) -> str:
+    """The SVG as an ``<img>`` that shrinks to the output's width (JupyterLab draws SVG at full size).
+
+    A graph 1863 px wide stays 1863 px wide in a 968 px output, its output
+    node off screen; ``max-width: 100%`` scales it down (never up), keeping its
+    proportions.  The text repr is the image's alt text.
+    """
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(text)}" '
+            'style="max-width: 100%; height: auto;">')
