@@ -525,7 +525,7 @@ def test_the_tables_have_the_same_keys_and_fields_in_every_language():
         assert term in chinese, term
 
 
-def test_zh_figures_are_chinese_and_drawn_with_a_cjk_font_without_missing_glyphs(recwarn):
+def test_zh_figures_are_chinese_and_drawn_with_a_cjk_font_without_missing_glyphs(recwarn, tmp_path):
     import warnings
 
     assert fonts.find_cjk_font() is not None, "needs a CJK font (Debian: apt-get install fonts-wqy-microhei)"
@@ -540,7 +540,7 @@ def test_zh_figures_are_chinese_and_drawn_with_a_cjk_font_without_missing_glyphs
         families = {tuple(t.get_fontproperties().get_family()) for t in zh_fig.findobj(Text)
                     if _has_cjk(t.get_text())}
         assert families == {(fonts.find_cjk_font(), "DejaVu Sans")}, (name, families)
-        plots.save_figure(zh_fig, __import__("tempfile").mkdtemp(), "zh")  # png and svg
+        plots.save_figure(zh_fig, tmp_path, name)  # png and svg
     messages = [str(w.message) for w in recwarn]
     missing = [m for m in messages if "missing from font" in m or "Glyph" in m]
     assert not missing, missing[:3]

@@ -277,8 +277,8 @@ TABLE: dict[str, str] = {
         "{ops} ops, {lines} lines: one line per neuron's output the backward pass reads again,"
         " one per gradient.",
     "code.speed":
-        "Measured on this machine, {model} full batch of {n} points ({ops} ops): eager step {eager} ms, "
-        "compiled {compiled} ms - {speedup}x faster (best of {repeats} each); compiling took {compile} s.",
+        "How much faster this program runs than an eager step is measured, with its command and"
+        " machine, in the guide's speed page (docs/speed.md).",
     "demo.where_nan_starts.title": "Where the NaN starts: detect_anomaly",
     "pic.where_nan_starts.title": "Where the NaN starts",
     "pic.where_nan_starts.caption":

@@ -253,8 +253,7 @@ TABLE: dict[str, str] = {
     "code.mlp": "两层 MLP（sigmoid 隐藏层和输出）在一个样本上",
     "code.mlp_note": "{ops} 个运算，{lines} 行：反向要再次读取的每个神经元输出一行，每个梯度一行。",
     "code.speed":
-        "本机实测，{model} 对 {n} 个点的整批（{ops} 个运算）：即时执行一步 {eager} ms，编译后 {compiled} "
-        "ms——快 {speedup} 倍（各取 {repeats} 次中最快）；编译用了 {compile} s。",
+        "这段程序比即时执行快多少，在指南的速度一页（docs/speed.md）中实测，并写明命令和机器。",
     "demo.where_nan_starts.title": "NaN 从哪里开始：detect_anomaly",
     "pic.where_nan_starts.title": "NaN 从哪里开始",
     "pic.where_nan_starts.caption":
