@@ -124,6 +124,9 @@ def test_readme_is_short_and_maps_the_whole_guide(readme):
         assert f"(docs/{name}.md)" in text, f"{readme.name} does not link docs/{name}.md"
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert f"(notebooks/{notebook.name})" in text, f"{readme.name} does not list {notebook.name}"
+    if readme.name == "README.zh-CN.md":  # a Chinese reader is sent to the Chinese twins first
+        for twin in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")):
+            assert f"(notebooks/zh/{twin.name})" in text, f"{readme.name} does not list zh/{twin.name}"
 
 
 def _blocks(text: str, language: str) -> list[str]:
