@@ -444,7 +444,7 @@ class Writer:
         return line
 
     @staticmethod
-    def _spread(plan: OpPlan | None, ins: list[int], live: list[bool], count: list[int], plain: list[bool],
+    def _spread(plan: OpPlan | None, ins: Sequence[int], live: list[bool], count: list[int], plain: list[bool],
                 gplain: bool) -> None:
         if plan is None:
             return

@@ -21,27 +21,27 @@ class Graph:
         self.nodes = nodes
         n = len(order)
         index: dict[int, int] = dict(zip(map(id, order), range(n)))
-        inputs: list[list[int]] = []
+        inputs: list[tuple[int, ...]] = []  # tuples: the cache key holds them as they are
         append = inputs.append
         get = index.get
         n_ops = 0
         for v in order:  # one pass, a branch per arity (this runs once per node of large graphs)
             arity = v._node_op.arity
             if arity == 0:
-                append([])
+                append(())
                 continue
             n_ops += 1
             if arity == 2:
                 ja = get(id(v._a))
                 jb = get(id(v._b))
                 if ja is not None and jb is not None:
-                    append([ja, jb])
+                    append((ja, jb))
                     continue
                 raw: Any = (v._a, v._b)
             elif arity == 1:
                 ja = get(id(v._a))
                 if ja is not None:
-                    append([ja])
+                    append((ja,))
                     continue
                 raw = (v._a,)
             else:
@@ -53,7 +53,7 @@ class Graph:
                     j = index[id(x)] = len(nodes)
                     nodes.append(x)
                 ids.append(j)
-            append(ids)
+            append(tuple(ids))
         self.inputs = inputs
         self.n_ops = n_ops
         self.n_walked = n
@@ -101,23 +101,28 @@ class Graph:
         value, the parameters' places and the auxiliary outputs: two graphs with the
         same key get the same program, bound to their own Values.
         """
-        parts: list[Any] = []
-        add = parts.append
         n_walked = self.n_walked
-        for i, v in enumerate(self.nodes):
-            op = v._node_op
-            if i >= n_walked:
-                if is_read(v):
-                    add((id(op), v._label))
-                else:
-                    add(repr(v.data))  # a literal of the program (repr: -0.0 and nan are told apart)
-                continue
+        walked = self.nodes[:n_walked]
+        ops = [v._node_op for v in walked]
+        labels = [getattr(v, "_label", None) for v in walked]
+        params: list[Any] = []  # each walked node's parameter (None for most)
+        for v, op in zip(walked, ops):
             arity = op.arity
-            p = None if arity in (0, 2) or is_function(v) else v._b
+            if arity == 2 or arity == 0:
+                params.append(None)
+                continue
+            p = None if is_function(v) else v._b
             if p is not None and not isinstance(p, (float, int, tuple)):
                 return None
-            add((id(op), getattr(v, "_label", None), p))
-        return (tuple(parts), tuple(map(tuple, self.inputs)), tuple(self.entry_node), tuple(aux))
+            params.append(p)
+        constants: list[Any] = []
+        for v in self.nodes[n_walked:]:
+            if is_read(v):
+                constants.append((id(v._node_op), v._label))
+            else:
+                constants.append(repr(v.data))  # a literal of the program (repr: -0.0 and nan are told apart)
+        return (tuple(map(id, ops)), tuple(labels), tuple(params), tuple(constants), tuple(self.inputs),
+                tuple(self.entry_node), tuple(aux))
 
     def op_counts(self) -> dict[str, int]:
         counts = Counter(v._node_op.name for v in self.nodes[: self.n_walked] if v._node_op.arity != 0)
