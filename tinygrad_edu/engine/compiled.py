@@ -328,15 +328,16 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
              aux_values: list[float]) -> tuple[Callable[..., Any], str, bool, dict[str, Any] | None, Any]:
     """The generated program of ``graph`` (from the cache when the same graph was compiled before), or
     the replay loop when it would be too large; with its source, and its namespace and code object."""
-    writer = Writer(graph, plist, aux_at)
     namespace: dict[str, Any] | None = None
     code = None
-    too_large = writer.cost() > MAX_GENERATED_COST
-    key = None if too_large else graph.cache_key(aux_at)
+    # only graphs of up to CACHE_MAX_OPS ops are kept, and only programs that were not too large
+    key = graph.cache_key(aux_at) if graph.n_ops <= CACHE_MAX_OPS else None
     with _CACHE_LOCK:
         cached = _CACHE.get(key) if key is not None else None
         if cached is not None:
             _CACHE.move_to_end(key)
+    writer = Writer(graph, plist, aux_at)
+    too_large = cached is None and writer.cost() > MAX_GENERATED_COST
     if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
         code, globals_, leaves, source = cached
         namespace = dict(globals_)
@@ -359,7 +360,7 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
         namespace["PARAMS"] = tuple(plist)
         namespace["AUX"] = aux_values
         code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
-        if key is not None and graph.n_ops <= CACHE_MAX_OPS:
+        if key is not None:
             kept = {k: v for k, v in namespace.items() if k not in ("LEAVES", "PARAMS", "AUX")}
             with _CACHE_LOCK:
                 _CACHE[key] = (code, kept, list(writer.leaves), source)
