@@ -139,7 +139,7 @@ MAX_GENERATED_COST = 4_000_000
 # compiling the same graph again - a notebook cell run twice - skips writing and compiling the program.
 CACHE_SIZE = 4  # programs kept
 CACHE_MAX_OPS = 500_000  # larger ones are not kept (their code takes tens of MB)
-_CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str]] = OrderedDict()
+_CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str, int]] = OrderedDict()
 
 
 _CACHE_LOCK = threading.Lock()
@@ -334,12 +334,15 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
     key = graph.cache_key(aux_at) if graph.n_ops <= CACHE_MAX_OPS else None
     with _CACHE_LOCK:
         cached = _CACHE.get(key) if key is not None else None
+        if cached is not None and cached[4] > MAX_GENERATED_COST:  # (the limit was lowered since)
+            cached = None
         if cached is not None:
             _CACHE.move_to_end(key)
     writer = Writer(graph, plist, aux_at)
-    too_large = cached is None and writer.cost() > MAX_GENERATED_COST
+    cost = 0 if cached is not None else writer.cost()
+    too_large = cost > MAX_GENERATED_COST
     if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
-        code, globals_, leaves, source = cached
+        code, globals_, leaves, source, _ = cached
         namespace = dict(globals_)
         namespace["LEAVES"] = tuple(graph.nodes[i] for i in leaves)
         namespace["PARAMS"] = tuple(plist)
@@ -363,7 +366,7 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
         if key is not None:
             kept = {k: v for k, v in namespace.items() if k not in ("LEAVES", "PARAMS", "AUX")}
             with _CACHE_LOCK:
-                _CACHE[key] = (code, kept, list(writer.leaves), source)
+                _CACHE[key] = (code, kept, list(writer.leaves), source, cost)
                 while len(_CACHE) > CACHE_SIZE:
                     _CACHE.popitem(last=False)
         exec(code, namespace)
