@@ -467,6 +467,8 @@ class Writer:
         """About how many names the program would hold: what Python's compiler pays for."""
         g = self.g
         wide = set(self._wide_nodes())
+        if not wide:
+            return len(g.nodes) + sum(map(len, g.inputs))
         return len(g.nodes) + sum(len(ins) for i, ins in enumerate(g.inputs) if i not in wide)
 
     def _wide_nodes(self) -> list[int]:
@@ -475,6 +477,9 @@ class Writer:
             return self.wide
         g = self.g
         nodes, inputs, n_walked = g.nodes, g.inputs, g.n_walked
+        if max(map(len, inputs[:n_walked]), default=0) < WIDE:  # no node is that wide (most graphs)
+            self.wide = []
+            return self.wide
         refs = [0] * len(nodes)
         for ins in inputs:
             for j in ins:
