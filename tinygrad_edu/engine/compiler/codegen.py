@@ -444,8 +444,8 @@ class Writer:
         return line
 
     @staticmethod
-    def _spread(plan: OpPlan | None, ins: Sequence[int], live: list[bool], count: list[int], plain: list[bool],
-                gplain: bool) -> None:
+    def _spread(plan: OpPlan | None, ins: Sequence[int], live: list[bool], count: list[int],
+                plain: list[bool], gplain: bool) -> None:
         if plan is None:
             return
         if plan.kind == "call":
@@ -576,10 +576,12 @@ class Writer:
         param_at = g.param_at
         in_wide = self.in_wide
         terse = self.terse
+        slices = self.slices
+        root = g.root
         for i in range(g.n_walked - 1, -1, -1):
-            if not live[i] or i in in_wide:  # a leaf of a wide node: its gradient is read from a tuple
+            if not live[i] or (in_wide and i in in_wide):  # a leaf of a wide node: its gradient is in a tuple
                 continue
-            if i == g.root:
+            if i == root:
                 name = self._grad_name(i)
                 lines.append(f"    {name} = 1.0")
                 gexpr: Expr = (name, ATOM, 0, ())
@@ -604,7 +606,7 @@ class Writer:
             if plan is None:
                 continue
             ins = inputs[i]
-            if i in self.slices:
+            if slices and i in slices:
                 self._wide_vjp(i, gexpr)
                 continue
             if plan.kind == "call":
@@ -614,8 +616,11 @@ class Writer:
             v = nodes[i]
             op = v._node_op
             gdepth = gexpr[2] + 1
-            if terse and plan.kind == "fixed":  # most nodes of a large program: each input's term from its form
-                a = [gexpr, expr[i], *[expr[k] for k in ins]]
+            if terse and plan.kind == "fixed":  # most nodes of a large program: each term from its form
+                if len(ins) == 2:
+                    a = [gexpr, expr[i], expr[ins[0]], expr[ins[1]]]
+                else:
+                    a = [gexpr, expr[i], *[expr[k] for k in ins]]
                 if op.arity == 1 and v._b is not None:
                     a.append(self._param_text(v._b))
                 for pos, j in enumerate(ins):
@@ -630,9 +635,9 @@ class Writer:
                         if len(idx) == 2:
                             e0 = a[idx[0]]
                             e1 = a[idx[1]]
-                            term = (pieces[0] + (e0[0] if e0[1] >= needs[0] else "(" + e0[0] + ")") + pieces[1]
-                                    + (e1[0] if e1[1] >= needs[1] else "(" + e1[0] + ")") + pieces[2],
-                                    prec, gdepth, ())
+                            t0 = e0[0] if e0[1] >= needs[0] else "(" + e0[0] + ")"
+                            t1 = e1[0] if e1[1] >= needs[1] else "(" + e1[0] + ")"
+                            term = (pieces[0] + t0 + pieces[1] + t1 + pieces[2], prec, gdepth, ())
                         else:
                             term = (_render(bound, a), prec, gdepth, ())
                     c = contribs[j]

@@ -21,12 +21,25 @@ class Graph:
         self.nodes = nodes
         n = len(order)
         index: dict[int, int] = dict(zip(map(id, order), range(n)))
+        self.param_at: dict[int, int] = {}  # node -> its first position in params
+        self.entry_node: list[int | None] = []  # params[k] -> its node (None: the output does not use it)
+        for k, p in enumerate(params):
+            i = index.get(id(p))  # (a constant is not walked: no gradient)
+            self.entry_node.append(i)
+            if i is not None and i not in self.param_at:
+                self.param_at[i] = k
+        live = [False] * n  # the gradient is needed: the node leads to a parameter
+        for i in self.param_at:
+            live[i] = True
         inputs: list[tuple[int, ...]] = []  # tuples: the cache key holds them as they are
         append = inputs.append
         get = index.get
         n_ops = 0
-        for v in order:  # one pass, a branch per arity (this runs once per node of large graphs)
-            arity = v._node_op.arity
+        # one pass, a branch per arity (this runs once per node of large graphs); a node is live when an
+        # input is, unless its op passes no gradient (max_shift: a derivative of 0)
+        for i, v in enumerate(order):
+            op = v._node_op
+            arity = op.arity
             if arity == 0:
                 append(())
                 continue
@@ -36,50 +49,38 @@ class Graph:
                 jb = get(id(v._b))
                 if ja is not None and jb is not None:
                     append((ja, jb))
+                    if (live[ja] or live[jb]) and not op.extra.get("stop_gradient"):
+                        live[i] = True
                     continue
                 raw: Any = (v._a, v._b)
             elif arity == 1:
                 ja = get(id(v._a))
                 if ja is not None:
                     append((ja,))
+                    if live[ja] and not op.extra.get("stop_gradient"):
+                        live[i] = True
                     continue
                 raw = (v._a,)
             else:
                 raw = v._a
             ids = []
+            reaches = False
             for x in raw:
                 j = get(id(x))
                 if j is None:  # a constant: not walked
                     j = index[id(x)] = len(nodes)
                     nodes.append(x)
+                    live.append(False)  # (constants hold no gradient)
+                elif live[j]:
+                    reaches = True
                 ids.append(j)
             append(tuple(ids))
+            if reaches and not op.extra.get("stop_gradient"):
+                live[i] = True
         self.inputs = inputs
         self.n_ops = n_ops
         self.n_walked = n
         self.root = n - 1
-        self.param_at: dict[int, int] = {}  # node -> its first position in params
-        self.entry_node: list[int | None] = []  # params[k] -> its node (None: the output does not use it)
-        for k, p in enumerate(params):
-            i = index.get(id(p))
-            if i is not None and i >= n:
-                i = None  # a constant input: no gradient
-            self.entry_node.append(i)
-            if i is not None and i not in self.param_at:
-                self.param_at[i] = k
-        live = [False] * len(nodes)  # the gradient is needed: the node leads to a parameter
-        for i in self.param_at:
-            live[i] = True
-        for i in range(n):
-            if live[i]:
-                continue
-            op = order[i]._node_op
-            if op.arity == 0 or op.extra.get("stop_gradient"):  # max_shift: a derivative of 0
-                continue
-            for j in inputs[i]:
-                if live[j]:
-                    live[i] = True
-                    break
         self.live = live
         self.index = index
 
