@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import tinygrad_edu as tg
+import tinygrad_edu.functional as F
 from tinygrad_edu import strings, viz
 from tinygrad_edu.cli import main
 from tinygrad_edu.ops import REGISTRY
@@ -219,7 +220,8 @@ def test_zh_explain_of_every_registered_op_has_no_english_word():
           x.sigmoid(), x.relu(), x.leaky_relu(0.1), x.silu(), x.erf(), x.gelu(), x.gelu("tanh"),
           tg.sum([x, z]), tg.dot([x], [z]), x.sin(), x.cos(), x.log1p(), x.expm1(), x.softplus(2),
           x.elu(0.5), tg.maximum(x, z), tg.minimum(x, z), x.clamp(0, 1),
-          tg.grad(x * 3.0, x, create_graph=True)]  # a tie node
+          tg.grad(x * 3.0, x, create_graph=True),  # a tie node
+          F.max_shift([x, z])]  # the softmax family's run-time shift
     seen = set()
     for y in ys:
         seen.add(y.op)

@@ -381,4 +381,12 @@ TABLE: dict[str, str] = {
     "steps.legend": "Red outline: the node being visited and its edges. Blue outline and red numbers: "
                     "gradients that this step changed. — : gradient not reached yet.",
     "steps.iframe_title": "step-through page of the backward pass of {name}",
+    "jupyter.not_drawn": "(graph not drawn: {why})",
+    "jupyter.too_many": "it has {n} Values, more than the {cap} drawn inline; "
+                        "call {code} to draw it into a file",
+    "jupyter.timeout": "Graphviz's layout of its {n} Values took over {seconds} s; "
+                       "draw it into a file with {code}",
+    "jupyter.no_dot": "Graphviz's `dot` program is not installed (Debian/Ubuntu: apt-get install graphviz; "
+                      "macOS: brew install graphviz)",
+    "jupyter.failed": "{error}",
 }

@@ -349,4 +349,11 @@ TABLE: dict[str, str] = {
     "steps.legend": "红色边框：正在访问的节点及其边。蓝色边框和红色数字：这一步改变的梯度。"
                     "— ：梯度尚未到达。",
     "steps.iframe_title": "{name} 的误差反向传播逐步演示页",
+    "jupyter.not_drawn": "（图未画出：{why}）",
+    "jupyter.too_many": "它有 {n} 个 Value，超过了在笔记本里直接显示的上限 {cap} 个；"
+                        "调用 `{code}` 把它画到文件里",
+    "jupyter.timeout": "Graphviz 排布它的 {n} 个 Value 用了 {seconds} 秒还没完成；用 `{code}` 把它画到文件里",
+    "jupyter.no_dot": "没有安装 Graphviz 的 `dot` 程序（Debian/Ubuntu：`apt-get install graphviz`；"
+                      "macOS：`brew install graphviz`）",
+    "jupyter.failed": "画图时出错：{error}",
 }

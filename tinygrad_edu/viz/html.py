@@ -440,7 +440,7 @@ def backward_steps(
     frames = backward_frames(order, lang)
     if height is None:
         longest = max(len(f["lines"]) for f in frames)
-        start = page.index('<div id="graph">')
+        start = page.index('<div id="graph"')
         estimate = 290 + 26 * longest + _svg_height_px(page[start:])
         height = int(min(INLINE_MAX_HEIGHT, max(INLINE_MIN_HEIGHT, estimate)))
     return BackwardSteps(page, len(frames), shown_names(order)[id(root)], height, lang)
