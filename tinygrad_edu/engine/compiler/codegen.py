@@ -296,6 +296,7 @@ class Writer:
         # a value gets a line of its own when it is read more than once, is the output, a Function's
         # result, labelled, an auxiliary output, has a gradient line, or is a wide node
         inline = [u == 1 and not gl for u, gl in zip(uses, grad_line)]
+        labels = g.labels()
         inline[root] = False
         for i in kept:
             inline[i] = False
@@ -330,11 +331,12 @@ class Writer:
                     depth = max(e[2] for e in deps) + 1
                     if prec < 0:
                         prec = deps[0][1]
-                if inline[i] and depth <= MAX_DEPTH and not labelled(v):
+                label = labels[i]
+                if inline[i] and depth <= MAX_DEPTH and not label:
                     expr[i] = (text, prec, depth, ())  # inlined into its one user
                 else:
-                    if labelled(v):
-                        name = names.from_label(v._label, f"t{i}")
+                    if label:
+                        name = names.from_label(label, f"t{i}")
                     else:
                         name = f"t{i}"
                         if name in used:
@@ -687,7 +689,7 @@ class Writer:
                 parts.append(term[0] if term[1] >= 11 else "(" + term[0] + ")")
                 if term[3] is not ops and term[3]:
                     ops = ops + tuple(o for o in term[3] if o not in ops)
-                depth = max(depth, term[2]) + 1
+                depth = (depth if depth > term[2] else term[2]) + 1
                 if depth > MAX_DEPTH:  # a long sum: a line every MAX_DEPTH terms
                     name = name or self._grad_name(i)
                     self.lines.append(f"    {name} = {' + '.join(parts)}{self._comment(ops, True)}")

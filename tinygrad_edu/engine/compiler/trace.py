@@ -83,6 +83,7 @@ class Graph:
         self.root = n - 1
         self.live = live
         self.index = index
+        self._labels: list[str | None] | None = None
 
     def aux_nodes(self, aux: Sequence[Value]) -> list[int]:
         """Where each auxiliary output sits in the graph (it must be a node the output depends on)."""
@@ -105,7 +106,7 @@ class Graph:
         n_walked = self.n_walked
         walked = self.nodes[:n_walked]
         ops = [v._node_op for v in walked]
-        labels = [getattr(v, "_label", None) for v in walked]
+        labels = self.labels()
         params: list[Any] = []  # each walked node's parameter (None for most)
         for v, op in zip(walked, ops):
             arity = op.arity
@@ -124,6 +125,12 @@ class Graph:
                 constants.append(repr(v.data))  # a literal of the program (repr: -0.0 and nan are told apart)
         return (tuple(map(id, ops)), tuple(labels), tuple(params), tuple(constants), tuple(self.inputs),
                 tuple(self.entry_node), tuple(aux))
+
+    def labels(self) -> list[str | None]:
+        """Each walked node's label as given (None: never set; "": none), found once."""
+        if self._labels is None:
+            self._labels = [getattr(v, "_label", None) for v in self.nodes[:self.n_walked]]
+        return self._labels
 
     def op_counts(self) -> dict[str, int]:
         counts = Counter(v._node_op.name for v in self.nodes[: self.n_walked] if v._node_op.arity != 0)
