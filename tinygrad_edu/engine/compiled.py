@@ -412,7 +412,9 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
         if not p.requires_grad:
             raise ValueError(f"compile(): params[{k}]" + (f" ({p.label!r})" if p.label else "")
                              + " does not require grad, so it gets no gradient; leave it out of params")
-    with enable_grad():
+    # the collector paused: a graph is freed by reference counting, and the collector's full passes over
+    # a large one while fn() records it would make recording cost grow faster than the graph
+    with enable_grad(), _gc_paused():
         out = fn()
     aux: Sequence[Value] = ()
     if has_aux:
