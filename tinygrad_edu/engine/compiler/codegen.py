@@ -211,14 +211,12 @@ class Writer:
         nodes, inputs, n_walked = g.nodes, g.inputs, g.n_walked
         plan_of: dict[int, OpPlan] = {}
         plans: list[OpPlan | None] = [None] * n_walked
-        for i in range(n_walked):
-            v = nodes[i]
-            op = v._node_op
+        for i, op in enumerate(g.ops):
             if op.arity == 0:
                 continue
             plan = plan_of.get(id(op))
             if plan is None:
-                plan = plan_of[id(op)] = OpPlan(op, is_function(v))
+                plan = plan_of[id(op)] = OpPlan(op, is_function(nodes[i]))
                 self.legend.setdefault(op.name, op)
             if plan.kind == "nary" and len(inputs[i]) % plan.nblocks:
                 plan = OpPlan(op, True)  # blocks of unequal length: call the registry
@@ -242,9 +240,10 @@ class Writer:
         # ---- leaves and constants
         leaves: list[int] = []
         n_inputs = 0
-        for i, v in enumerate(nodes):
-            if i < n_walked and v._node_op.arity != 0:
-                continue
+        at_leaves = [i for i, op in enumerate(g.ops) if op.arity == 0]
+        at_leaves.extend(range(n_walked, len(nodes)))  # the constants
+        for i in at_leaves:
+            v = nodes[i]
             if i >= n_walked and not is_read(v):
                 text, prec = literal(v.data)
                 expr[i] = (text, prec, 0, ())

@@ -9,6 +9,7 @@ from typing import Any
 from tinygrad_edu.engine.autograd import topological_order
 from tinygrad_edu.engine.function import Context
 from tinygrad_edu.engine.value import CONSTANT, Value
+from tinygrad_edu.ops.registry import Op
 
 
 class Graph:
@@ -35,10 +36,13 @@ class Graph:
         append = inputs.append
         get = index.get
         n_ops = 0
+        ops: list[Op] = []  # each walked node's op
+        add_op = ops.append
         # one pass, a branch per arity (this runs once per node of large graphs); a node is live when an
         # input is, unless its op passes no gradient (max_shift: a derivative of 0)
         for i, v in enumerate(order):
             op = v._node_op
+            add_op(op)
             arity = op.arity
             if arity == 0:
                 append(())
@@ -83,6 +87,7 @@ class Graph:
         self.root = n - 1
         self.live = live
         self.index = index
+        self.ops = ops
         self._labels: list[str | None] | None = None
 
     def aux_nodes(self, aux: Sequence[Value]) -> list[int]:
@@ -105,7 +110,7 @@ class Graph:
         """
         n_walked = self.n_walked
         walked = self.nodes[:n_walked]
-        ops = [v._node_op for v in walked]
+        ops = self.ops
         labels = self.labels()
         params: list[Any] = []  # each walked node's parameter (None for most)
         for v, op in zip(walked, ops):
@@ -133,11 +138,11 @@ class Graph:
         return self._labels
 
     def op_counts(self) -> dict[str, int]:
-        counts = Counter(v._node_op.name for v in self.nodes[: self.n_walked] if v._node_op.arity != 0)
+        counts = Counter(op.name for op in self.ops if op.arity != 0)
         return dict(sorted(counts.items()))
 
     def signature(self) -> list[str]:
-        return [v._node_op.name for v in self.nodes[: self.n_walked]]
+        return [op.name for op in self.ops]
 
 
 def is_function(v: Value) -> bool:
