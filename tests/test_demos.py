@@ -21,10 +21,10 @@ pytest.importorskip("matplotlib", reason="the demos need the viz extra")
 
 from tinygrad_edu import tour
 
-# Under pytest-xdist (-n auto) each worker builds its own module fixtures: the tests of one tour
-# share a group, so one worker runs them all and builds that tour once.
-TOUR_EN = pytest.mark.xdist_group("tour_en")
-TOUR_ZH = pytest.mark.xdist_group("tour_zh")
+# Under pytest-xdist (-n auto) each worker builds its own session fixtures: every test that reads a
+# tour is in one group, so one worker runs them all and builds each tour once (a test that reads
+# both tours would otherwise make a third and a fourth tour on another worker).
+TOUR = pytest.mark.xdist_group("tours")
 
 DEMOS_DIR = Path(__file__).resolve().parent.parent / "demos"
 EXPECTED = {"activations", "activation_loss", "bce_gradient", "bce_eps", "softmax_jacobian", "autograd_grad",
@@ -77,8 +77,9 @@ def test_every_demo_script_is_in_the_tour():
     assert order[:3] == ["activations", "activation_loss", "bce_gradient"]
 
 
-@TOUR_EN
+@TOUR
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+@TOUR
 def test_demo_ran_in_a_subprocess_and_wrote_png_and_svg(tour_run, name):
     out, results = tour_run
     _output(tour_run, name)
@@ -92,7 +93,7 @@ def test_demo_ran_in_a_subprocess_and_wrote_png_and_svg(tour_run, name):
         assert len(pic.caption) > 80, f"{pic.name}: a caption should explain what to look at"
 
 
-@TOUR_EN
+@TOUR
 def test_activations_numbers(tour_run):
     text = _output(tour_run, "activations")
     # σ(0) = 1/2, σ'(0) = 1/4; |σ'| < 0.05 beyond ln(s/(1 − s)) with s = (1 − √0.8)/2: 2.887
@@ -105,7 +106,7 @@ def test_activations_numbers(tour_run):
     assert re.search(r"silu\s+0\.0000\s+0\.5000\s+1\.0998\s+\[-6\.000, -4\.0\d\d\]$", text, re.M)
 
 
-@TOUR_EN
+@TOUR
 def test_activation_loss_numbers(tour_run):
     text = _output(tour_run, "activation_loss")
     # sigmoid + BCE: dL/dw at w = −2 is σ(−2) − 1 = −0.8808, loss −ln σ(−2) = 2.1269
@@ -115,7 +116,7 @@ def test_activation_loss_numbers(tour_run):
     assert "stuck (zero gradient at every step): relu + MSE" in text
 
 
-@TOUR_EN
+@TOUR
 def test_bce_numbers(tour_run):
     text = _output(tour_run, "bce_gradient")
     worst = float(re.search(r"largest difference from y_hat - y: (\S+)", text).group(1))
@@ -127,7 +128,7 @@ def test_bce_numbers(tour_run):
     assert "eps = 0: DomainError" in text
 
 
-@TOUR_EN
+@TOUR
 def test_softmax_numbers(tour_run):
     text = _output(tour_run, "softmax_jacobian")
     assert "softmax(a) = [0.3987, 0.3193, 0.282]" in text  # the notes' values
@@ -135,7 +136,7 @@ def test_softmax_numbers(tour_run):
     assert "softmax([1000, 0]) = [1.0, 0.0]" in text
 
 
-@TOUR_EN
+@TOUR
 def test_autograd_grad_numbers(tour_run):
     text = _output(tour_run, "autograd_grad")
     # L = (x·w − y)² with x = 1, w = 2, y = 1: L = 1, dL/dw = 2(xw − y)x = 2, d²L/dw² = 2x² = 2
@@ -146,7 +147,7 @@ def test_autograd_grad_numbers(tour_run):
     assert "grad of a constant output: ValueError" in text
 
 
-@TOUR_EN
+@TOUR
 def test_backprop_vs_gd_numbers(tour_run):
     text = _output(tour_run, "backprop_vs_gd")
     pairs = re.findall(r"dL/d(\w+)\s*=\s*(\S+)\s*\|\s*(\S+)", text)
@@ -157,7 +158,7 @@ def test_backprop_vs_gd_numbers(tour_run):
     assert after < before
 
 
-@TOUR_EN
+@TOUR
 def test_chain_rule_graph_numbers(tour_run):
     text = _output(tour_run, "chain_rule_graph")
     # σ(2) = 0.8808; dy/dw = σ(2)(1 − σ(2))·x = 0.1050; dy/dx = 0.1050·w = 0.2100
@@ -165,7 +166,7 @@ def test_chain_rule_graph_numbers(tour_run):
     assert "dy/dw = dy/dz * x = 0.1050" in text and "dy/dx = dy/dz * w = 0.2100" in text
 
 
-@TOUR_EN
+@TOUR
 def test_custom_function_numbers(tour_run):
     text = _output(tour_run, "custom_function")
     # softplus(800) ≈ 800, σ(800) = 1; the naive graph overflows (an error, or inf under IEEE rules)
@@ -174,7 +175,7 @@ def test_custom_function_numbers(tour_run):
     assert "dq/dw = 4.0 (true derivative: 0)" in text  # straight-through: d(4w)/dw = 4
 
 
-@TOUR_EN
+@TOUR
 def test_gradient_flow_numbers(tour_run):
     text = _output(tour_run, "gradient_flow")
     ratio = {name: float(r) for name, r in re.findall(r"^(\w+, \w+)\s.*first/last = (\S+)$", text, re.M)}
@@ -184,14 +185,14 @@ def test_gradient_flow_numbers(tour_run):
     assert float(means.group(1)) > 100 * float(re.search(r"^relu, he\s+(\S+)", text, re.M).group(1))
 
 
-@TOUR_EN
+@TOUR
 def test_two_moons_learns(tour_run):
     text = _output(tour_run, "two_moons")
     acc = float(re.search(r"final training accuracy: (\S+)%", text).group(1))
     assert acc >= 97.0
 
 
-@TOUR_EN
+@TOUR
 def test_circles_and_spiral_learn_with_the_settings_shown(tour_run):
     text = _output(tour_run, "circles_spiral")
     accs = [float(a) for a in re.findall(r"training accuracy (\S+)%", text)]
@@ -201,7 +202,7 @@ def test_circles_and_spiral_learn_with_the_settings_shown(tour_run):
     assert spiral >= 95.0
 
 
-@TOUR_EN
+@TOUR
 def test_gallery_links_every_picture_and_works_offline(tour_run):
     out, results = tour_run
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -228,7 +229,7 @@ def test_a_demo_runs_alone_from_the_command_line(tmp_path):
 
 
 # ------------------------------------------------------------------ the tour in Chinese
-@TOUR_ZH
+@TOUR
 def test_every_figure_has_a_title_and_axis_labels(zh_tour):
     _, results, figures, _ = zh_tour
     assert all(r.error is None for r in results.values()), [r.error for r in results.values() if r.error]
@@ -245,7 +246,7 @@ def test_every_figure_has_a_title_and_axis_labels(zh_tour):
             assert ax.get_ylabel().strip(), f"{name}: a panel without a y-axis label"
 
 
-@TOUR_ZH
+@TOUR
 def test_the_chinese_gallery_uses_the_notes_terms_and_a_cjk_font(zh_tour):
     out, results, figures, caught = zh_tour
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -299,6 +300,7 @@ def _pictures(results):
     return {pic.name: pic for r in results.values() for pic in r.pictures}
 
 
+@TOUR
 def test_every_caption_is_its_template_filled_with_what_the_demo_computed(tour_run, zh_tour):
     from tinygrad_edu.strings import text
 
@@ -321,6 +323,7 @@ def _number(s):
     return float(s.replace("−", "-").rstrip("%"))
 
 
+@TOUR
 def test_the_gradient_flow_caption_states_the_printed_ratio(tour_run):
     """The caption said "thousands of times less" while the printout said first/last = 4.1e-07."""
     text = _output(tour_run, "gradient_flow")
@@ -335,6 +338,7 @@ def test_the_gradient_flow_caption_states_the_printed_ratio(tour_run):
     assert _number(peak) == pytest.approx(max(relu_uniform), rel=0.5)  # "about 1e4"
 
 
+@TOUR
 def test_the_activation_loss_caption_and_picture_name_their_steps(tour_run):
     text = _output(tour_run, "activation_loss")
     row = re.search(r"^sigmoid \+ BCE\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$", text, re.M)
@@ -345,6 +349,7 @@ def test_the_activation_loss_caption_and_picture_name_their_steps(tour_run):
     assert _number(facts["sig_last"]) == pytest.approx(float(row[3]), abs=1e-4)
 
 
+@TOUR
 def test_the_gallery_links_the_backprop_page_and_its_graph_fits_the_page(tour_run):
     out, _ = tour_run
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -355,6 +360,7 @@ def test_the_gallery_links_the_backprop_page_and_its_graph_fits_the_page(tour_ru
     assert width <= 1000 and height > width  # top to bottom: it was 2191 x 171, unreadable at page width
 
 
+@TOUR
 def test_where_nan_starts_shows_the_drop_near_18_and_spells_e_to_the_z_once(zh_tour):
     _, _, figures, _ = zh_tour
     (ax,) = figures["where_nan_starts"].axes
