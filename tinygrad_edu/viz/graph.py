@@ -489,16 +489,20 @@ def graph_source(
 def digraph_of(source: str, format: str | None = None) -> graphviz.Digraph:  # noqa: A002
     """A ``graphviz.Digraph`` whose ``.source`` is exactly ``source`` (as written by :func:`build_source`).
 
+    It is a :class:`~tinygrad_edu.viz.digraph.FittedDigraph`: in a notebook a wide
+    picture shrinks to the output's width instead of running off its right edge.
     ``format`` (``"svg"``, ``"png"``, ...) is the one its ``render()`` and ``pipe()`` write.
     """
     gv = import_graphviz()
+    from tinygrad_edu.viz.digraph import FittedDigraph  # imports graphviz: only once it is known present
+
     if format is None:
-        g = gv.Digraph(name="graph")
+        g = FittedDigraph(name="graph")
     else:
         if not isinstance(format, str) or format.lower() not in gv.FORMATS:
             raise ValueError(f"format must be one of Graphviz's output formats such as 'svg', 'png' or "
                              f"'pdf', got {format!r}")
-        g = gv.Digraph(name="graph", format=format.lower())
+        g = FittedDigraph(name="graph", format=format.lower())
     g.body.extend(line + "\n" for line in source.splitlines()[1:-1])
     return g
 
