@@ -166,3 +166,42 @@ def test_every_value_of_a_graph_gets_its_own_name_whatever_the_labels(labels):
     for v in order:  # a label is kept as it is by its first bearer
         if v.label and v is next(w for w in order if w.label == v.label):
             assert node_names(order)[id(v)] == v.label
+
+
+def lecture_neuron():
+    """The micrograd lecture's neuron, its intermediates labelled with the expressions they hold."""
+    x1, x2 = tg.Value(2.0, label="x1"), tg.Value(0.0, label="x2")
+    w1, w2 = tg.Value(-3.0, label="w1"), tg.Value(1.0, label="w2")
+    b = tg.Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return x1, w1, o
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_label_with_operators_is_bracketed_where_explain_composes_it(lang):
+    x1, w1, o = lecture_neuron()
+    lines = explain(o, wrt=w1, lang=lang).splitlines()
+    # do/dw1 = tanh'(n) · 1 · 1 · x1, with tanh'(n) = 1 - o²
+    dtanh = 1 - math.tanh(o.inputs[0].data) ** 2
+    assert (f"do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1 + x2*w2)/d(x1*w1) · d(x1*w1)/dw1 = "
+            f"{fixed_number(dtanh)} × 1.0000 × 1.0000 × {fixed_number(x1.data)} = "
+            f"{fixed_number(dtanh * x1.data)}") in lines
+    # in the definitions the name on the left stands alone; inside a formula it is bracketed
+    assert "n = (x1*w1 + x2*w2) + b = 0.8814" in lines
+    assert "x1*w1 + x2*w2 = (x1*w1) + (x2*w2) = -6.0000" in lines
+    assert "x1*w1 = x1 × w1 = -6.0000" in lines
+    # a plain name is never bracketed, the root with operators is (as the output and as the input)
+    text = explain(o * 1.0, lang=lang)
+    assert "(o)" not in text and "(w1)" not in text
+    y = w1 * 2.0
+    y.label = "2*w1"
+    assert "d(2*w1)/dw1 = 2.0000" in explain(y, lang=lang).splitlines()
