@@ -38,6 +38,8 @@ from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
 MAX_FACTORS = 10
 #: Intermediate values defined in the header before the rest is summarised.
 MAX_DEFINITIONS = 12
+#: A chain-rule line longer than this many characters continues on the next line at an ``=``.
+MAX_LINE = 100
 
 # A path under construction, as a linked list so that extending it is O(1):
 # (previous cell or None, (node, input position)).
@@ -337,6 +339,31 @@ def _factor_name(node: Value, k: int, names: dict[int, str], words: Mapping[str,
     return text
 
 
+def _wrap(line: str, width: int = MAX_LINE) -> list[str]:
+    """A chain-rule line cut before its ``=`` signs so no line is longer than ``width`` (when it can be):
+    the continuation lines start with ``=`` under the first one, so no number is split by a soft wrap.
+
+    >>> for row in _wrap("do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1)/dw1 = 0.5000 × 1.0000 × 2.0000 = 1.0000",
+    ...                  width=60):
+    ...     print(row)
+    do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1)/dw1
+           = 0.5000 × 1.0000 × 2.0000 = 1.0000
+    """
+    if len(line) <= width or " = " not in line:
+        return [line]
+    head, first, *parts = line.split(" = ")
+    pad = " " * len(head)
+    rows, row = [], f"{head} = {first}"  # the left side never stands alone
+    for part in parts:
+        if len(row) + 3 + len(part) <= width:
+            row += " = " + part
+        else:
+            rows.append(row)
+            row = pad + " = " + part
+    rows.append(row)
+    return rows
+
+
 def _text_gap(k: int, words: Mapping[str, str] = _EN) -> str:
     return words["explain.more_items"].format(n=k)
 
@@ -543,4 +570,6 @@ def explain(
             lines.append(f"  {lhs} = {_signed_sum([p for _, p in texts])} = {total}")
             tex_sum = _signed_sum([p for _, p in texts], _tex_value, "-")
             md.append(f"$${tex_lhs} = {tex_sum} = {_tex_number(total)}$$")
+    body = len(lines) - lines[::-1].index("")  # the chain rule follows the header's blank line
+    lines[body:] = [row for line in lines[body:] for row in _wrap(line)]
     return Explanation("\n".join(lines), "\n\n".join(md))
