@@ -224,7 +224,7 @@ def test_a_label_with_operators_is_bracketed_where_explain_composes_it(lang):
 def test_a_long_chain_rule_line_continues_at_an_equals_sign():
     from tinygrad_edu.viz.explain import MAX_LINE
 
-    x1, w1, o = lecture_neuron()
+    _, w1, o = lecture_neuron()
     lines = explain(o, wrt=w1).splitlines()
     first = next(i for i, ln in enumerate(lines) if ln.startswith("do/dw1 = "))
     # 117 characters in one line would be soft-wrapped inside a number ("1.00" / "00") in a notebook

@@ -192,7 +192,8 @@ def test_a_label_with_operators_is_bracketed_in_the_latex(lang):
     s = r"\left(\mathrm{x1*w1\ +\ x2*w2}\right)"
     p = r"\left(\mathrm{x1*w1}\right)"
     dtanh = 1 - math.tanh(o.inputs[0].data) ** 2
-    chain = (rf"$${d('o', 'w_{1}')} = {d('o', 'n')} \cdot {d('n', s)} \cdot {d(s, p)} \cdot {d(p, 'w_{1}')} = "
+    chain = (rf"$${d('o', 'w_{1}')} = {d('o', 'n')} \cdot {d('n', s)} \cdot {d(s, p)} "
+             rf"\cdot {d(p, 'w_{1}')} = "
              rf"{tex(dtanh)} \times 1.0000 \times 1.0000 \times {tex(x1.data)} = {tex(dtanh * x1.data)}$$")
     assert chain in md.split("\n\n")
     assert rf"n &= {s} + b = 0.8814 \\" in md

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -470,7 +471,7 @@ def test_a_drawn_digraph_displays_scaled_to_the_output_width_and_stays_a_digraph
         assert "text/html" not in g._repr_mimebundle_(exclude=["text/html"])
     # render() and copy() are graphviz's: the file is written, the copy displays the same way
     out = draw_dot(y).render(tmp_path / "g", format="svg")
-    assert svg_root(open(out, "rb").read()).tag == f"{SVG}svg"
+    assert svg_root(Path(out).read_bytes()).tag == f"{SVG}svg"
     assert "text/html" in draw_dot(y).copy()._repr_mimebundle_()
 
 

@@ -21,7 +21,7 @@ import graphviz
 PLAIN_TEXT = "graphviz.Digraph (draw_graph's picture; .source is its DOT text)"
 
 
-class FittedDigraph(graphviz.Digraph):
+class FittedDigraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hints
     """A ``graphviz.Digraph`` whose notebook display shrinks a wide picture to the output's width.
 
     >>> g = FittedDigraph(name="graph")

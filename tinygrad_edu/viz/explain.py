@@ -343,8 +343,8 @@ def _wrap(line: str, width: int = MAX_LINE) -> list[str]:
     """A chain-rule line cut before its ``=`` signs so no line is longer than ``width`` (when it can be):
     the continuation lines start with ``=`` under the first one, so no number is split by a soft wrap.
 
-    >>> for row in _wrap("do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1)/dw1 = 0.5000 × 1.0000 × 2.0000 = 1.0000",
-    ...                  width=60):
+    >>> line = "do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1)/dw1 = 0.5000 × 1.0000 × 2.0000 = 1.0000"
+    >>> for row in _wrap(line, width=60):
     ...     print(row)
     do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1)/dw1
            = 0.5000 × 1.0000 × 2.0000 = 1.0000
@@ -352,14 +352,17 @@ def _wrap(line: str, width: int = MAX_LINE) -> list[str]:
     if len(line) <= width or " = " not in line:
         return [line]
     head, first, *parts = line.split(" = ")
+    if not parts:
+        return [line]
     pad = " " * len(head)
-    rows, row = [], f"{head} = {first}"  # the left side never stands alone
-    for part in parts:
+    rows = [f"{head} = {first}"]  # the left side never stands alone; the numbers start a new line
+    row = f"{pad} = {parts[0]}"
+    for part in parts[1:]:
         if len(row) + 3 + len(part) <= width:
             row += " = " + part
         else:
             rows.append(row)
-            row = pad + " = " + part
+            row = f"{pad} = {part}"
     rows.append(row)
     return rows
 
