@@ -407,7 +407,7 @@ class BackwardSteps:
         srcdoc = html.escape(self.html, quote=True)
         title = html.escape(strings.text(self._lang, "steps.iframe_title", name=self._name), quote=True)
         return (f'<iframe srcdoc="{srcdoc}" sandbox="allow-scripts" title="{title}" '
-                f'style="width: 100%; height: {self.height}px; border: 1px solid #e5e7eb; '
+                f'style="box-sizing: border-box; width: 100%; height: {self.height}px; border: 1px solid #e5e7eb; '
                 f'border-radius: 6px;" loading="eager"></iframe>')
 
     def __repr__(self) -> str:
