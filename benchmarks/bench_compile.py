@@ -82,10 +82,10 @@ def phases(loss: Any, params: list[Any]) -> dict[str, float]:
     from tinygrad_edu.engine.compiler.codegen import Writer
     from tinygrad_edu.engine.compiler.trace import Graph
 
+    gc.disable()  # as tg.compile does, from fn() on
     t0 = time.process_time()
     out = loss()
     t1 = time.process_time()
-    gc.disable()  # as tg.compile does
     graph = Graph(out, params)
     graph.cache_key([])
     t2 = time.process_time()

@@ -10,9 +10,9 @@ exactly what the notes mean by writing each operator's ``backward()`` by hand.
   the whole program fits on a screen; dL/dz = p − 1 is visible as a line.
 * A two-layer MLP (sigmoid hidden layer and output, the notes' Model_MLP_L2)
   on one sample: the same shape, one line per neuron.
-* The speed-up on an MLP(2, [8, 8, 1]) full-batch step over 50 two-moons
-  points: the best of 5 eager steps (build the graph, backward) against the
-  best of 5 runs of the compiled program, in this process.
+* How much faster the program runs is not timed here: the measured table is
+  in docs/speed.md (``python3 benchmarks/bench_guide.py`` times an MLP(2, [8, 8, 1])
+  full-batch step both ways).
 
 Writes ``backprop_written_out.html`` (both programs syntax-coloured beside
 their graphs; offline, no scripts) and the neuron's graph as PNG and SVG.
@@ -22,12 +22,11 @@ Needs Graphviz's ``dot`` program for the graphs.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
-from tinygrad_edu import data, viz
+from tinygrad_edu import viz
 from tinygrad_edu.files import write_atomic
 from tinygrad_edu.nn import MLP
 from tinygrad_edu.plots import plot_texts
@@ -43,18 +42,6 @@ def inline_svg(path: Path) -> str:
     """An SVG file's ``<svg>`` element, without the XML prolog, to put inside a page."""
     svg = path.read_text(encoding="utf-8")
     return svg[svg.index("<svg"):]
-
-
-REPEATS = 5  # each timing is the best of this many runs
-
-
-def best_of(fn, runs: int = REPEATS) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def run(out: Path, lang: str = "en") -> list[Picture]:
@@ -109,37 +96,9 @@ def run(out: Path, lang: str = "en") -> list[Picture]:
     mlp_svg = viz.render_graph(mlp_eager, out / "backprop_written_out_mlp.svg", module=model, lang=lang)
     print(f"  wrote {mlp_svg.name}")
 
-    # ---- the speed-up on a full batch
-    X, y = data.make_moons(50, noise=0.1, seed=0)  # noqa: N806 - X as in scikit-learn
-    big = MLP(2, [8, 8, 1], seed=1)
-
-    def batch_loss() -> tg.Value:
-        return F.binary_cross_entropy_with_logits([big(xr) for xr in X], list(y))
-
-    t0 = time.perf_counter()
-    step = tg.compile(batch_loss, big.parameters())
-    compile_s = time.perf_counter() - t0
-
-    def eager_step() -> None:
-        big.zero_grad()
-        batch_loss().backward()
-
-    def compiled_step() -> None:
-        big.zero_grad()
-        step()
-
-    t_eager, t_compiled = best_of(eager_step), best_of(compiled_step)
-    speedup = t_eager / t_compiled
-    print(f"MLP({big.nin}, {big.nouts}) full batch of {len(X)}: {step.num_ops} ops; eager step "
-          f"{t_eager * 1e3:.1f} ms, compiled {t_compiled * 1e3:.2f} ms: {speedup:.1f}x faster "
-          f"(best of {REPEATS} each, this machine); "
-          f"compiling took {compile_s:.2f} s")
-
     words = {k: text(lang, f"code.{k}") for k in ("page_title", "intro", "neuron", "neuron_note", "mlp")}
     mlp_note = text(lang, "code.mlp_note", ops=mlp.num_ops, lines=mlp.source.count("\n"))
-    speed = text(lang, "code.speed", model=f"MLP({big.nin}, {big.nouts})", repeats=REPEATS, n=len(X),
-                 ops=step.num_ops, eager=f"{t_eager * 1e3:.1f}",
-                 compiled=f"{t_compiled * 1e3:.2f}", speedup=f"{speedup:.1f}", compile=f"{compile_s:.2f}")
+    speed = text(lang, "code.speed")
     page = code_page(words["page_title"], [
         (words["neuron"], words["neuron_note"], neuron.source, inline_svg(neuron_svg)),
         (words["mlp"], f"{mlp_note} {speed}", mlp.source, inline_svg(mlp_svg), "below"),

@@ -86,9 +86,10 @@ def test_backprop_written_out_demo_in_the_tour(tmp_path):
         (result,) = tour.run(out, demos=["backprop_written_out"], progress=False, lang=lang)
         assert result.error is None, result.error
         assert "equal bit for bit: True" in result.output
-        speed = re.search(r"eager step ([\d.]+) ms, compiled ([\d.]+) ms: ([\d.]+)x faster", result.output)
-        assert speed and abs(float(speed[1]) / float(speed[2]) - float(speed[3])) <= 0.15 * float(speed[3])
         page = (out / "backprop_written_out.html").read_text(encoding="utf-8")
+        assert "docs/speed.md" in page  # timings live in one measured table, not in a demo's page
+        prose = text_of(re.sub(r"<(svg|pre|style)\b.*?</\1>", "", page, flags=re.S))
+        assert "MLP" in prose and not re.search(r"\d\s*(ms|s|秒)\b|\d\s*[x×]|\d\s*倍", prose), prose
         assert f"<h1>{title}" in page
         assert page.count('<pre class="code">') == 2 and page.count("<svg") == 2  # code beside its graph
         assert not re.search(r"<script|https?://(?!www\.w3\.org)", page)  # offline (SVG namespaces aside)

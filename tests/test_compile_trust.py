@@ -363,3 +363,27 @@ def test_the_same_graph_compiled_again_reuses_its_code_bound_to_the_new_values()
     assert s3._code is not s2._code and "3.0" in s3.source
     compiled.clear_cache()
     assert tg.compile(lambda: m1(x) * 2.0, m1.parameters())._code is not s1._code
+
+
+def test_a_cached_program_is_not_reused_once_the_size_limit_is_below_its_cost(monkeypatch):
+    compiled.clear_cache()
+    x = [Value(0.5, requires_grad=False), Value(-1.0, requires_grad=False)]
+    m = tg.nn.MLP(2, [3, 1], seed=1)
+    s1 = tg.compile(lambda: m(x) * 2.0, m.parameters())
+    assert s1._code is not None  # generated, and kept
+    monkeypatch.setattr(compiled, "MAX_GENERATED_COST", 10)
+    s2 = tg.compile(lambda: m(x) * 2.0, m.parameters())
+    assert s2._code is None and "no code was generated" in s2.source  # the replay loop, not the cache
+    assert s2.value_and_grad() == s1.value_and_grad() == eager(lambda: m(x) * 2.0, m.parameters())
+
+
+def test_graphs_over_the_cache_limit_are_neither_kept_nor_looked_up(monkeypatch):
+    compiled.clear_cache()
+    monkeypatch.setattr(compiled, "CACHE_MAX_OPS", 5)
+    x = [Value(0.5, requires_grad=False), Value(-1.0, requires_grad=False)]
+    m = tg.nn.MLP(2, [3, 1], seed=1)
+    s1 = tg.compile(lambda: m(x) * 2.0, m.parameters())
+    assert s1.num_ops > 5 and not compiled._CACHE
+    s2 = tg.compile(lambda: m(x) * 2.0, m.parameters())
+    assert s2._code is not s1._code and s2.source == s1.source  # written again, the same program
+    assert s2.value_and_grad() == eager(lambda: m(x) * 2.0, m.parameters())

@@ -21,6 +21,11 @@ pytest.importorskip("matplotlib", reason="the demos need the viz extra")
 
 from tinygrad_edu import tour
 
+# Under pytest-xdist (-n auto) each worker builds its own module fixtures: the tests of one tour
+# share a group, so one worker runs them all and builds that tour once.
+TOUR_EN = pytest.mark.xdist_group("tour_en")
+TOUR_ZH = pytest.mark.xdist_group("tour_zh")
+
 DEMOS_DIR = Path(__file__).resolve().parent.parent / "demos"
 EXPECTED = {"activations", "activation_loss", "bce_gradient", "bce_eps", "softmax_jacobian", "autograd_grad",
             "backprop_vs_gd", "chain_rule_graph", "custom_function", "gradient_flow", "two_moons",
@@ -72,6 +77,7 @@ def test_every_demo_script_is_in_the_tour():
     assert order[:3] == ["activations", "activation_loss", "bce_gradient"]
 
 
+@TOUR_EN
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_demo_ran_in_a_subprocess_and_wrote_png_and_svg(tour_run, name):
     out, results = tour_run
@@ -86,6 +92,7 @@ def test_demo_ran_in_a_subprocess_and_wrote_png_and_svg(tour_run, name):
         assert len(pic.caption) > 80, f"{pic.name}: a caption should explain what to look at"
 
 
+@TOUR_EN
 def test_activations_numbers(tour_run):
     text = _output(tour_run, "activations")
     # σ(0) = 1/2, σ'(0) = 1/4; |σ'| < 0.05 beyond ln(s/(1 − s)) with s = (1 − √0.8)/2: 2.887
@@ -98,6 +105,7 @@ def test_activations_numbers(tour_run):
     assert re.search(r"silu\s+0\.0000\s+0\.5000\s+1\.0998\s+\[-6\.000, -4\.0\d\d\]$", text, re.M)
 
 
+@TOUR_EN
 def test_activation_loss_numbers(tour_run):
     text = _output(tour_run, "activation_loss")
     # sigmoid + BCE: dL/dw at w = −2 is σ(−2) − 1 = −0.8808, loss −ln σ(−2) = 2.1269
@@ -107,6 +115,7 @@ def test_activation_loss_numbers(tour_run):
     assert "stuck (zero gradient at every step): relu + MSE" in text
 
 
+@TOUR_EN
 def test_bce_numbers(tour_run):
     text = _output(tour_run, "bce_gradient")
     worst = float(re.search(r"largest difference from y_hat - y: (\S+)", text).group(1))
@@ -118,6 +127,7 @@ def test_bce_numbers(tour_run):
     assert "eps = 0: DomainError" in text
 
 
+@TOUR_EN
 def test_softmax_numbers(tour_run):
     text = _output(tour_run, "softmax_jacobian")
     assert "softmax(a) = [0.3987, 0.3193, 0.282]" in text  # the notes' values
@@ -125,6 +135,7 @@ def test_softmax_numbers(tour_run):
     assert "softmax([1000, 0]) = [1.0, 0.0]" in text
 
 
+@TOUR_EN
 def test_autograd_grad_numbers(tour_run):
     text = _output(tour_run, "autograd_grad")
     # L = (x·w − y)² with x = 1, w = 2, y = 1: L = 1, dL/dw = 2(xw − y)x = 2, d²L/dw² = 2x² = 2
@@ -135,6 +146,7 @@ def test_autograd_grad_numbers(tour_run):
     assert "grad of a constant output: ValueError" in text
 
 
+@TOUR_EN
 def test_backprop_vs_gd_numbers(tour_run):
     text = _output(tour_run, "backprop_vs_gd")
     pairs = re.findall(r"dL/d(\w+)\s*=\s*(\S+)\s*\|\s*(\S+)", text)
@@ -145,6 +157,7 @@ def test_backprop_vs_gd_numbers(tour_run):
     assert after < before
 
 
+@TOUR_EN
 def test_chain_rule_graph_numbers(tour_run):
     text = _output(tour_run, "chain_rule_graph")
     # σ(2) = 0.8808; dy/dw = σ(2)(1 − σ(2))·x = 0.1050; dy/dx = 0.1050·w = 0.2100
@@ -152,6 +165,7 @@ def test_chain_rule_graph_numbers(tour_run):
     assert "dy/dw = dy/dz * x = 0.1050" in text and "dy/dx = dy/dz * w = 0.2100" in text
 
 
+@TOUR_EN
 def test_custom_function_numbers(tour_run):
     text = _output(tour_run, "custom_function")
     # softplus(800) ≈ 800, σ(800) = 1; the naive graph overflows (an error, or inf under IEEE rules)
@@ -160,6 +174,7 @@ def test_custom_function_numbers(tour_run):
     assert "dq/dw = 4.0 (true derivative: 0)" in text  # straight-through: d(4w)/dw = 4
 
 
+@TOUR_EN
 def test_gradient_flow_numbers(tour_run):
     text = _output(tour_run, "gradient_flow")
     ratio = {name: float(r) for name, r in re.findall(r"^(\w+, \w+)\s.*first/last = (\S+)$", text, re.M)}
@@ -169,12 +184,14 @@ def test_gradient_flow_numbers(tour_run):
     assert float(means.group(1)) > 100 * float(re.search(r"^relu, he\s+(\S+)", text, re.M).group(1))
 
 
+@TOUR_EN
 def test_two_moons_learns(tour_run):
     text = _output(tour_run, "two_moons")
     acc = float(re.search(r"final training accuracy: (\S+)%", text).group(1))
     assert acc >= 97.0
 
 
+@TOUR_EN
 def test_circles_and_spiral_learn_with_the_settings_shown(tour_run):
     text = _output(tour_run, "circles_spiral")
     accs = [float(a) for a in re.findall(r"training accuracy (\S+)%", text)]
@@ -184,6 +201,7 @@ def test_circles_and_spiral_learn_with_the_settings_shown(tour_run):
     assert spiral >= 95.0
 
 
+@TOUR_EN
 def test_gallery_links_every_picture_and_works_offline(tour_run):
     out, results = tour_run
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -210,6 +228,7 @@ def test_a_demo_runs_alone_from_the_command_line(tmp_path):
 
 
 # ------------------------------------------------------------------ the tour in Chinese
+@TOUR_ZH
 def test_every_figure_has_a_title_and_axis_labels(zh_tour):
     _, results, figures, _ = zh_tour
     assert all(r.error is None for r in results.values()), [r.error for r in results.values() if r.error]
@@ -226,6 +245,7 @@ def test_every_figure_has_a_title_and_axis_labels(zh_tour):
             assert ax.get_ylabel().strip(), f"{name}: a panel without a y-axis label"
 
 
+@TOUR_ZH
 def test_the_chinese_gallery_uses_the_notes_terms_and_a_cjk_font(zh_tour):
     out, results, figures, caught = zh_tour
     page = (out / "index.html").read_text(encoding="utf-8")

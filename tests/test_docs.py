@@ -13,6 +13,7 @@ from tinygrad_edu.ops.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+README_ZH = ROOT / "README.zh-CN.md"
 DOCS = ROOT / "docs"
 CONCEPTS = DOCS / "concepts.md"
 ENGINE = DOCS / "engine.md"  # the guide's page with the table of every op
@@ -114,14 +115,37 @@ def test_every_link_between_the_pages_resolves():
                     f"{page.name} links to #{anchor}, which is no heading of {linked.name}")
 
 
-def test_readme_is_short_and_maps_the_whole_guide():
-    text = README.read_text(encoding="utf-8")
+@pytest.mark.parametrize("readme", [README, README_ZH], ids=["en", "zh"])
+def test_readme_is_short_and_maps_the_whole_guide(readme):
+    text = readme.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 300
     assert "(docs/images/neuron.svg)" in text
     for name in GUIDE:
-        assert f"(docs/{name}.md)" in text, f"the README does not link docs/{name}.md"
+        assert f"(docs/{name}.md)" in text, f"{readme.name} does not link docs/{name}.md"
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        assert f"(notebooks/{notebook.name})" in text, f"the README does not list {notebook.name}"
+        assert f"(notebooks/{notebook.name})" in text, f"{readme.name} does not list {notebook.name}"
+    if readme.name == "README.zh-CN.md":  # a Chinese reader is sent to the Chinese twins first
+        for twin in sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")):
+            assert f"(notebooks/zh/{twin.name})" in text, f"{readme.name} does not list zh/{twin.name}"
+
+
+def _blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_the_chinese_readme_is_the_whole_readme_in_chinese():
+    en, zh = README.read_text(encoding="utf-8"), README_ZH.read_text(encoding="utf-8")
+    first_lines = [text.split("\n## ")[0] for text in (en, zh)]
+    assert "[中文](README.zh-CN.md)" in first_lines[0] and "[English](README.md)" in first_lines[1]
+    assert _blocks(zh, "bash") == _blocks(en, "bash")  # the same commands, character for character
+    code = [[line.split("  #")[0].rstrip() for line in block.splitlines()] for block in _blocks(en, "python")]
+    assert code == [[line.split("  #")[0].rstrip() for line in block.splitlines()]
+                    for block in _blocks(zh, "python")]  # the same examples (comments translated)
+    headings = [re.findall(r"^## ", text, flags=re.M) for text in (en, zh)]
+    assert headings[0] == headings[1]  # section for section
+    assert len(re.findall(r"^\| \[", zh, flags=re.M)) == len(re.findall(r"^\| \[", en, flags=re.M))
+    for term in ("净活性值", "激活函数", "梯度消失", "死亡ReLU", "二分类交叉熵", "误差反向传播", "梯度下降"):
+        assert term in zh, term
 
 
 @pytest.mark.parametrize("name", GUIDE)
@@ -166,3 +190,29 @@ def test_concepts_api_names_exist():
     assert len(names) > 25
     for space, attr in names:
         assert hasattr(spaces[space], attr), f"docs/concepts.md mentions {space}.{attr}, which does not exist"
+
+
+TIMING = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|µs|s|seconds?|minutes?|毫秒|秒|分钟)(?![\w/])"
+                    r"|\d(?:\.\d+)?\s?[×x]\s?(?:faster|slower|the|micrograd)|快\s?\d|about a second")
+
+
+def test_timings_are_stated_only_on_the_speed_page():
+    """One measured table (docs/speed.md, each row with its command and machine) or no timing at all."""
+    from tinygrad_edu.strings import en, zh
+
+    texts = {page.name: page.read_text(encoding="utf-8") for page in _markdown_pages()
+             if page.name != "speed.md"}
+    for module in (en, zh):
+        strings = [v for v in vars(module).values() if isinstance(v, dict)]
+        texts[module.__name__] = "\n\n".join(str(s) for table in strings for s in table.values())
+    for name, text in texts.items():
+        for paragraph in re.split(r"\n\s*\n", text):
+            if "timeout" in paragraph.lower():  # a time limit one can set is no claim of speed
+                continue
+            claim = TIMING.search(paragraph)
+            assert not claim, f"{name} states a timing ({claim[0]!r}): move it to the table in docs/speed.md"
+    speed = (DOCS / "speed.md").read_text(encoding="utf-8")
+    table = speed[speed.index("<!-- timings -->"):speed.index("<!-- /timings -->")]
+    rows = [row for row in table.splitlines() if row.startswith("| ")][2:]  # after the header
+    command = re.compile(r"\| `[^`]*(python3|pytest|bash .ci/run)[^`]*` \|")  # each row: how to measure it
+    assert rows and all(command.search(row) for row in rows), rows

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("matplotlib", reason="the demo draws its picture with the viz extra")
+pytestmark = pytest.mark.xdist_group("from_pytorch_notes")  # one pytest-xdist worker runs the demo once
 torch = pytest.importorskip("torch", reason="the comparison needs PyTorch (the torch extra)")
 
 DEMO = Path(__file__).resolve().parent.parent / "demos" / "from_pytorch_notes.py"

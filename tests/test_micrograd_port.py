@@ -13,6 +13,7 @@ engine's own, given to both engines: the data set is not what is compared.)
 
 from __future__ import annotations
 
+import gc
 import random
 import textwrap
 from typing import Any
@@ -23,6 +24,7 @@ from tinygrad_edu import data
 
 pytest.importorskip("micrograd", reason="the comparison needs micrograd 0.1.0 (the bench extra)")
 np = pytest.importorskip("numpy", reason="micrograd's demo code uses numpy (matplotlib brings it)")
+pytestmark = pytest.mark.xdist_group("micrograd_port")  # one pytest-xdist worker runs the demo once
 
 IMPORTS = {
     "micrograd": "from micrograd.engine import Value\nfrom micrograd.nn import Neuron, Layer, MLP\n",
@@ -100,12 +102,18 @@ def _run_demo(engine: str) -> dict[str, Any]:
         "STEPS": STEPS, "history": [],
     }
     state = random.getstate()
+    # micrograd's graphs are reference cycles, and CPython's cyclic collector spends most of micrograd's
+    # step on them; the numbers do not depend on when garbage is collected, so it waits until the end
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         exec(IMPORTS[engine] + DEMO_MODEL, namespace)
         namespace["initial"] = [p.data for p in namespace["model"].parameters()]
         exec(DEMO_TRAIN, namespace)
     finally:
         random.setstate(state)
+        if collecting:
+            gc.enable()
     return namespace
 
 

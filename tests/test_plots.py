@@ -448,18 +448,38 @@ def test_a_figure_is_an_image_in_a_fresh_kernel_without_magics(monkeypatch):
 from tinygrad_edu import strings  # noqa: E402
 from tinygrad_edu.plots import fonts  # noqa: E402
 
-PLOT_CALLS = {  # every plots.plot_* function, with small arguments
-    "plot_activations": lambda lang: plots.plot_activations(["sigmoid", "silu"], n=21, lang=lang),
-    "plot_activation_loss_experiment": lambda lang: plots.plot_activation_loss_experiment(steps=3, lang=lang),
-    "plot_bce_eps": lambda lang: plots.plot_bce_eps(n=5, lang=lang),
-    "plot_bce_logit_gradient": lambda lang: plots.plot_bce_logit_gradient(n=5, lang=lang),
-    "plot_softmax_jacobian": lambda lang: plots.plot_softmax_jacobian(lang=lang),
-    "plot_gradient_flow": lambda lang: plots.plot_gradient_flow({"a": [1.0, 0.5]}, lang=lang),
+DEFAULT = object()  # a call with no ``lang`` argument at all
+
+
+def _lang(lang):
+    return {} if lang is DEFAULT else {"lang": lang}
+
+
+PLOT_CALLS = {  # every plots.plot_* function, with small arguments; call(DEFAULT) passes no lang
+    "plot_activations": lambda lang: plots.plot_activations(["sigmoid", "silu"], n=21, **_lang(lang)),
+    "plot_activation_loss_experiment":
+        lambda lang: plots.plot_activation_loss_experiment(steps=3, **_lang(lang)),
+    "plot_bce_eps": lambda lang: plots.plot_bce_eps(n=5, **_lang(lang)),
+    "plot_bce_logit_gradient": lambda lang: plots.plot_bce_logit_gradient(n=5, **_lang(lang)),
+    "plot_softmax_jacobian": lambda lang: plots.plot_softmax_jacobian(**_lang(lang)),
+    "plot_gradient_flow": lambda lang: plots.plot_gradient_flow({"a": [1.0, 0.5]}, **_lang(lang)),
     "plot_training": lambda lang: plots.plot_training({"loss": [1.0, 0.5], "accuracy": [0.5, 1.0]},
-                                                      lang=lang),
+                                                      **_lang(lang)),
     "plot_decision_boundary": lambda lang: plots.plot_decision_boundary(
-        lambda p: p[0], [[0.0, 0.0], [1.0, 1.0]], [0, 1], resolution=4, split="train", lang=lang),
+        lambda p: p[0], [[0.0, 0.0], [1.0, 1.0]], [0, 1], resolution=4, split="train", **_lang(lang)),
 }
+
+
+@pytest.fixture
+def language():
+    """``tg.set_language`` for one test; the language before it is restored afterwards, even on failure."""
+    import tinygrad_edu as tg
+
+    before = tg.get_language()
+    try:
+        yield tg.set_language
+    finally:
+        tg.set_language(before)
 
 
 def _all_text(fig):
@@ -481,8 +501,9 @@ def test_every_plot_function_is_covered_and_refuses_a_bad_lang():
     for _name, call in PLOT_CALLS.items():
         with pytest.raises(ValueError, match=r'lang must be "en" or "zh", got \'fr\''):
             call("fr")
-        with pytest.raises(ValueError, match="lang must be"):
-            call(None)
+        for bad in ("ZH", "", 1):
+            with pytest.raises(ValueError, match="lang must be"):
+                call(bad)
 
 
 def test_the_tables_have_the_same_keys_and_fields_in_every_language():
@@ -504,7 +525,7 @@ def test_the_tables_have_the_same_keys_and_fields_in_every_language():
         assert term in chinese, term
 
 
-def test_zh_figures_are_chinese_and_drawn_with_a_cjk_font_without_missing_glyphs(recwarn):
+def test_zh_figures_are_chinese_and_drawn_with_a_cjk_font_without_missing_glyphs(recwarn, tmp_path):
     import warnings
 
     assert fonts.find_cjk_font() is not None, "needs a CJK font (Debian: apt-get install fonts-wqy-microhei)"
@@ -519,7 +540,7 @@ def test_zh_figures_are_chinese_and_drawn_with_a_cjk_font_without_missing_glyphs
         families = {tuple(t.get_fontproperties().get_family()) for t in zh_fig.findobj(Text)
                     if _has_cjk(t.get_text())}
         assert families == {(fonts.find_cjk_font(), "DejaVu Sans")}, (name, families)
-        plots.save_figure(zh_fig, __import__("tempfile").mkdtemp(), "zh")  # png and svg
+        plots.save_figure(zh_fig, tmp_path, name)  # png and svg
     messages = [str(w.message) for w in recwarn]
     missing = [m for m in messages if "missing from font" in m or "Glyph" in m]
     assert not missing, missing[:3]
@@ -537,6 +558,47 @@ def test_zh_without_a_cjk_font_warns_once_in_one_line_and_draws_english(monkeypa
         text = _all_text(fig)
         assert not any(_has_cjk(t) for t in text), name  # English labels: no boxes for missing glyphs
     assert _all_text(figs["plot_activations"]) == _all_text(PLOT_CALLS["plot_activations"]("en"))
+
+
+def test_no_lang_means_the_language_set_by_set_language_and_an_explicit_lang_wins(language):
+    import inspect
+
+    from matplotlib.text import Text
+
+    import tinygrad_edu as tg
+
+    for name in PLOT_CALLS:
+        assert inspect.signature(getattr(plots, name)).parameters["lang"].default is None, name
+    assert fonts.find_cjk_font() is not None, "needs a CJK font (Debian: apt-get install fonts-wqy-microhei)"
+    language("zh")
+    assert tg.get_language() == "zh"
+    for name, call in PLOT_CALLS.items():
+        fig = call(DEFAULT)
+        said_once = _all_text(fig)
+        assert any(_has_cjk(t) for t in said_once), name  # Chinese labels without lang=
+        assert said_once == _all_text(call("zh")) == _all_text(call(None)), name
+        families = {tuple(t.get_fontproperties().get_family()) for t in fig.findobj(Text)
+                    if _has_cjk(t.get_text())}
+        assert families == {(fonts.find_cjk_font(), "DejaVu Sans")}, (name, families)
+        assert not any(_has_cjk(t) for t in _all_text(call("en"))), name  # an explicit lang wins
+        with pytest.raises(ValueError, match=r'lang must be "en" or "zh", got \'fr\''):
+            call("fr")  # a bad lang is refused whatever the default
+    language("en")
+    english = _all_text(PLOT_CALLS["plot_bce_eps"](DEFAULT))
+    assert english == _all_text(PLOT_CALLS["plot_bce_eps"]("en")) and not any(_has_cjk(t) for t in english)
+    assert any(_has_cjk(t) for t in _all_text(PLOT_CALLS["plot_bce_eps"]("zh")))
+
+
+def test_zh_by_default_without_a_cjk_font_still_warns_once_and_draws_english(monkeypatch, language):
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "_warned", [])
+    language("zh")
+    with pytest.warns(fonts.CJKFontWarning) as record:
+        figs = {name: call(DEFAULT) for name, call in PLOT_CALLS.items()}
+    assert len(record) == 1
+    for name, fig in figs.items():
+        assert not any(_has_cjk(t) for t in _all_text(fig)), name
+    assert _all_text(figs["plot_softmax_jacobian"]) == _all_text(PLOT_CALLS["plot_softmax_jacobian"]("en"))
 
 
 def test_font_lookup_finds_a_font_installed_after_matplotlibs_cache(monkeypatch):

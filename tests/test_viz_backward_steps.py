@@ -89,6 +89,9 @@ def test_grads_are_left_alone():
 
 
 # ---------------------------------------------------------------- in a fresh kernel, then in a browser
+KERNEL = pytest.mark.xdist_group("backward_steps_kernel")  # one pytest-xdist worker starts the kernel
+
+
 @pytest.fixture(scope="module")
 def notebook_outputs(tmp_path_factory) -> list[list[dict[str, Any]]]:
     nbformat = pytest.importorskip("nbformat", reason="running a notebook needs the notebook extra")
@@ -114,6 +117,7 @@ def _result(outputs: list[dict[str, Any]]) -> dict[str, Any]:
     return data
 
 
+@KERNEL
 def test_kernel_displays_the_page_as_an_iframe(notebook_outputs):
     data = _result(notebook_outputs[1])
     assert data["text/html"].startswith("<iframe srcdoc=")
@@ -122,6 +126,7 @@ def test_kernel_displays_the_page_as_an_iframe(notebook_outputs):
     assert data["text/plain"].startswith("<BackwardSteps of y")
 
 
+@KERNEL
 def test_kernel_displays_explain_as_math_and_prints_plain_text(notebook_outputs):
     y = graph()
     b = walk(y)[3]
@@ -159,6 +164,7 @@ def _check_stepping(frame: Any, steps: int) -> None:
     assert frame.inner_text("#counter") == f"done: all {steps} steps"
 
 
+@KERNEL
 @pytest.mark.browser
 def test_the_iframe_from_the_kernel_steps_in_chromium(notebook_outputs, browser, tmp_path):
     frame_html = _result(notebook_outputs[1])["text/html"]

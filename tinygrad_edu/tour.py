@@ -349,17 +349,19 @@ class _Progress:
 
 def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str | Path | None = None,
         jobs: int = 1, progress: bool | None = None, verbose: bool = False,
-        docs: str | Path | None = None, lang: str = "en") -> list[DemoResult]:
+        docs: str | Path | None = None, lang: str | None = None) -> list[DemoResult]:
     """Run the tour into ``out``: every demo, then ``index.html`` and ``summary.txt``.
 
     ``jobs=1`` runs the demos one after the other in this process; ``jobs > 1``
     runs each as its own ``python demos/NAME.py --out DIR`` process, that many
     at a time.  ``progress``: a bar (or one line per demo) on stderr - by
     default only when stderr is a terminal, never into a file or a pipe;
-    True shows it anyway, False never.  ``demos`` picks some demos by name (each once); ``verbose``
-    echoes what the demos print (in-process only); ``docs`` copies the key
-    pictures there; ``lang`` ("en" or "zh") is the language of the pictures,
-    captions and page.  Everything is checked before anything runs or is
+    True shows it anyway, False never.  ``demos`` picks some demos by name
+    (each once); ``verbose`` echoes what the demos print (in-process only);
+    ``docs`` copies the key pictures there; ``lang`` ("en" or "zh") is the
+    language of the pictures, captions and page (None: the language set by
+    ``tinygrad_edu.set_language``; the command line passes its ``--lang`` and
+    so does not read it).  Everything is checked before anything runs or is
     written: the arguments, the ``viz`` extra, the output folders, the demos.
     Returns one result per demo, in tour order.
     """
@@ -367,7 +369,7 @@ def run(out: str | Path, *, demos: Sequence[str] | None = None, demos_dir: str |
 
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive int, got {jobs!r}")
-    strings.check_lang(lang)
+    lang = strings.resolve(lang)
     check_requirements()
     from tinygrad_edu.plots.figure import check_folder
     from tinygrad_edu.plots.fonts import plot_texts

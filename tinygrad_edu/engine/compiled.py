@@ -139,7 +139,7 @@ MAX_GENERATED_COST = 4_000_000
 # compiling the same graph again - a notebook cell run twice - skips writing and compiling the program.
 CACHE_SIZE = 4  # programs kept
 CACHE_MAX_OPS = 500_000  # larger ones are not kept (their code takes tens of MB)
-_CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str]] = OrderedDict()
+_CACHE: OrderedDict[Any, tuple[Any, dict[str, Any], list[int], str, int]] = OrderedDict()
 
 
 _CACHE_LOCK = threading.Lock()
@@ -328,17 +328,21 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
              aux_values: list[float]) -> tuple[Callable[..., Any], str, bool, dict[str, Any] | None, Any]:
     """The generated program of ``graph`` (from the cache when the same graph was compiled before), or
     the replay loop when it would be too large; with its source, and its namespace and code object."""
-    writer = Writer(graph, plist, aux_at)
     namespace: dict[str, Any] | None = None
     code = None
-    too_large = writer.cost() > MAX_GENERATED_COST
-    key = None if too_large else graph.cache_key(aux_at)
+    # only graphs of up to CACHE_MAX_OPS ops are kept, and only programs that were not too large
+    key = graph.cache_key(aux_at) if graph.n_ops <= CACHE_MAX_OPS else None
     with _CACHE_LOCK:
         cached = _CACHE.get(key) if key is not None else None
+        if cached is not None and cached[4] > MAX_GENERATED_COST:  # (the limit was lowered since)
+            cached = None
         if cached is not None:
             _CACHE.move_to_end(key)
+    writer = Writer(graph, plist, aux_at)
+    cost = 0 if cached is not None else writer.cost()
+    too_large = cost > MAX_GENERATED_COST
     if cached is not None:  # the same graph compiled before: its code, bound to this graph's Values
-        code, globals_, leaves, source = cached
+        code, globals_, leaves, source, _ = cached
         namespace = dict(globals_)
         namespace["LEAVES"] = tuple(graph.nodes[i] for i in leaves)
         namespace["PARAMS"] = tuple(plist)
@@ -359,10 +363,10 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
         namespace["PARAMS"] = tuple(plist)
         namespace["AUX"] = aux_values
         code = builtins.compile(source, "<tinygrad_edu.compile>", "exec")
-        if key is not None and graph.n_ops <= CACHE_MAX_OPS:
+        if key is not None:
             kept = {k: v for k, v in namespace.items() if k not in ("LEAVES", "PARAMS", "AUX")}
             with _CACHE_LOCK:
-                _CACHE[key] = (code, kept, list(writer.leaves), source)
+                _CACHE[key] = (code, kept, list(writer.leaves), source, cost)
                 while len(_CACHE) > CACHE_SIZE:
                     _CACHE.popitem(last=False)
         exec(code, namespace)
@@ -408,7 +412,9 @@ def compile(fn: Callable[[], Any], params: Sequence[Value], *, has_aux: bool = F
         if not p.requires_grad:
             raise ValueError(f"compile(): params[{k}]" + (f" ({p.label!r})" if p.label else "")
                              + " does not require grad, so it gets no gradient; leave it out of params")
-    with enable_grad():
+    # the collector paused: a graph is freed by reference counting, and the collector's full passes over
+    # a large one while fn() records it would make recording cost grow faster than the graph
+    with enable_grad(), _gc_paused():
         out = fn()
     aux: Sequence[Value] = ()
     if has_aux:

@@ -219,8 +219,9 @@ def _max_shift_forward(*xs: float) -> float:
 MAX_SHIFT = register(from_template("max_shift", "max_shift", -1, _max_shift_forward,
                                    Template(("0.0",), blocks=("x",)), "m = max xᵢ", "∂m/∂xᵢ = 0", "max_shift",
                                    Domain((W,), nary=4), extra={"stop_gradient": True},
-                                   kink_note="the shift of softmax, log_softmax, logsumexp and cross_entropy: "
-                                             "their result does not depend on it, so its derivative is 0"))
+                                   kink_note="the shift of softmax, log_softmax, logsumexp and "
+                                             "cross_entropy: their result does not depend on it, "
+                                             "so its derivative is 0"))
 
 
 # ---------------------------------------------------------------- more elementary functions

@@ -18,7 +18,9 @@ Derivatives in the pictures come from ``backward()``, never from a hand formula.
 
 Every function takes ``lang="en" | "zh"``: the labels come from the tables
 of :mod:`tinygrad_edu.strings`, drawn in Chinese with an installed CJK font
-(see :mod:`tinygrad_edu.plots.fonts`).  In Jupyter a figure left as a cell's
+(see :mod:`tinygrad_edu.plots.fonts`).  ``lang=None``, the default, is the
+language set by ``tinygrad_edu.set_language`` (``tg.set_language("zh")`` once
+and every figure is Chinese); an explicit ``lang=`` wins.  In Jupyter a figure left as a cell's
 last expression shows as a PNG, with no ``%matplotlib`` line.
 
 Needs the ``viz`` extra (``pip install "tinygrad_edu[viz]"``); without

@@ -186,11 +186,12 @@ def activation_curve(name: str, x_range: tuple[float, float] = (-6.0, 6.0), n: i
 
 def plot_activations(names: Sequence[str] | None = None, x_range: tuple[float, float] = (-6.0, 6.0),
                      derivatives: bool = True, shade_vanishing: float | None = 0.05,
-                     n: int = 241, *, lang: str = "en") -> Figure:
+                     n: int = 241, *, lang: str | None = None) -> Figure:
     """One panel per activation: f(x) and - if ``derivatives`` - f'(x) from ``backward()``.
 
     ``shade_vanishing``: shade where f saturates, |f'(x)| < this value from
-    there outward (None or 0: no shading).  ``lang``: "en" or "zh" labels.
+    there outward (None or 0: no shading).  ``lang``: "en" or "zh" labels (None:
+    the language set by ``tinygrad_edu.set_language``).
     Each line has the gid ``"function:<name>"`` or ``"derivative:<name>"`` and
     each shaded span the gid ``"vanishing:<name>"``, so a test can read the
     figure's data back.  Leaky relu is drawn with slope :data:`LEAKY_SLOPE`.

@@ -61,7 +61,8 @@ def eps_name(eps: float) -> str:
     return f"{eps:g}"
 
 
-def plot_bce_eps(eps: Sequence[float] = (1e-4, 1e-8, 1e-12), *, n: int = 121, lang: str = "en") -> Figure:
+def plot_bce_eps(eps: Sequence[float] = (1e-4, 1e-8, 1e-12), *, n: int = 121,
+                 lang: str | None = None) -> Figure:
     """Loss (left) and |dL/dp| (right) for target y = 1 as p goes to 0, one line per ε; log axes.
 
     The prediction is confidently wrong at p = 0; target y = 0 near p = 1 is
@@ -107,7 +108,7 @@ def plot_bce_eps(eps: Sequence[float] = (1e-4, 1e-8, 1e-12), *, n: int = 121, la
 
 
 def plot_bce_logit_gradient(z_range: tuple[float, float] = (-6.0, 6.0), *, n: int = 49,
-                            lang: str = "en") -> Figure:
+                            lang: str | None = None) -> Figure:
     """dL/dz of BCE(σ(z), y) from ``backward()`` (dots) against ŷ − y = σ(z) − y (lines), y = 0 and 1.
 
     Dots carry the gids ``"engine:<y>"`` and lines ``"formula:<y>"``.

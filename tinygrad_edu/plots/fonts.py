@@ -1,6 +1,8 @@
 """Labels in the learner's language: ``lang="en" | "zh"`` and the font that can draw it.
 
-Every ``plots.*`` function takes ``lang``.  For ``"zh"`` the labels come from
+Every ``plots.*`` function takes ``lang``; None, the default, is the language
+set by ``tinygrad_edu.set_language`` ("en" unless set), and an explicit
+``lang=`` wins over it.  For ``"zh"`` the labels come from
 the Chinese table of :mod:`tinygrad_edu.strings` and are drawn with a CJK font
 that matplotlib's font manager knows (Noto Sans CJK, Source Han Sans,
 WenQuanYi Micro/Zen Hei, SimHei, Microsoft YaHei, PingFang, ...), with DejaVu
@@ -113,8 +115,10 @@ class PlotTexts:
         return matplotlib.rc_context({"font.family": [self.font, *FALLBACK_FAMILIES]})
 
 
-def plot_texts(lang: str = "en") -> PlotTexts:
+def plot_texts(lang: str | None = None) -> PlotTexts:
     """The labels for ``lang`` ("en" or "zh"), falling back to English (one warning) without a CJK font.
+
+    None means the language set by ``tinygrad_edu.set_language``.
 
     >>> t = plot_texts("en")
     >>> t("act.xlabel")
@@ -124,7 +128,7 @@ def plot_texts(lang: str = "en") -> PlotTexts:
     ...
     ValueError: lang must be "en" or "zh", got 'de'
     """
-    lang = strings.check_lang(lang)
+    lang = strings.resolve(lang)
     if lang == "en":
         return PlotTexts("en", "en")
     font = find_cjk_font()

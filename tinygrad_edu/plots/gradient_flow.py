@@ -90,7 +90,7 @@ def _as_means(name: str, item: ModelOrGrads) -> list[float]:
 
 
 def plot_gradient_flow(models_or_grads: Mapping[str, ModelOrGrads] | Sequence[Mapping[str, ModelOrGrads]],
-                       titles: Sequence[str] | None = None, *, lang: str = "en") -> Figure:
+                       titles: Sequence[str] | None = None, *, lang: str | None = None) -> Figure:
     """Mean |grad| per layer, log scale, one line per named series.
 
     ``models_or_grads`` maps a series name (``"sigmoid"``, ``"He init"``) to a

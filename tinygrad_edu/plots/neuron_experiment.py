@@ -123,7 +123,7 @@ def _free_corner(xs: Sequence[float], ys: Sequence[float], y_top: float) -> tupl
 def plot_activation_loss_experiment(runs: Sequence[NeuronRun] | None = None, *,
                                     setups: Sequence[tuple[str, str]] = SETUPS, x: float = 1.0,
                                     y: float = 1.0, w0: float = -2.0, lr: float = 0.1,
-                                    steps: int = 30, lang: str = "en") -> Figure:
+                                    steps: int = 30, lang: str | None = None) -> Figure:
     """Loss curves side by side (top) and the gradient dL/dw at each step (bottom).
 
     Pass ``runs`` from :func:`activation_loss_experiment`, or the experiment's

@@ -37,7 +37,8 @@ def softmax_jacobian(xs: Sequence[float]) -> list[list[float]]:
     return jacobian(lambda v: list(F.softmax(v)), values)
 
 
-def plot_softmax_jacobian(xs: Sequence[float] = (0.7066, 0.4845, 0.3603), *, lang: str = "en") -> Figure:
+def plot_softmax_jacobian(xs: Sequence[float] = (0.7066, 0.4845, 0.3603), *,
+                          lang: str | None = None) -> Figure:
     """Heatmap of the softmax Jacobian ∂sᵢ/∂aⱼ at a = ``xs``, each cell printed with its value.
 
     Columns are the inputs aⱼ (with their values), rows the outputs sᵢ (with

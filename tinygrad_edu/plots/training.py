@@ -27,7 +27,7 @@ _CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 
 
 def plot_training(history: Mapping[str, Sequence[float]], *, title: str | None = None,
-                  lang: str = "en") -> Figure:
+                  lang: str | None = None) -> Figure:
     """Loss per epoch (left) and, when present, accuracy per epoch (right).
 
     Every key whose name contains ``"acc"`` goes to the accuracy panel, every
@@ -199,7 +199,7 @@ def _free_offset(ax: Any, at: Sequence[float], text: str, points: Sequence[Seque
 def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[float]],  # noqa: N803
                            y: Sequence[int | float], *, threshold: float = 0.0, resolution: int = 60,
                            margin: float = 0.5, title: str | None = None, split: str | None = None,
-                           lang: str = "en") -> Figure:
+                           lang: str | None = None) -> Figure:
     """Regions of the plane by predicted class, the data points on top, misclassified ones circled.
 
     A model with one output predicts class 1 where ``output > threshold``

@@ -38,18 +38,21 @@ def check_lang(lang: object) -> str:
     return lang
 
 
-# The process's default language of the graph pictures, explain and the step-through page:
-# what ``lang=None`` means, and what a Value shows in a notebook (set_language).
+# The process's default language of the graph pictures, explain, the step-through page and the
+# plots: what ``lang=None`` means, and what a Value shows in a notebook (set_language).
 _default: list[str] = ["en"]
 
 
 def set_language(lang: str) -> None:
-    """Make ``lang`` ("en" or "zh") the default of every ``lang=None`` in :mod:`tinygrad_edu.viz`.
+    """Make ``lang`` ("en" or "zh") the default of every ``lang=None`` in ``viz`` and ``plots``.
 
     Says it once for a whole notebook: the picture a Value displays in a
-    notebook, ``draw_graph``, ``render_graph``, ``explain``, ``backward_steps``
-    and ``render_backward_html`` then speak ``lang`` unless given another.  One
-    setting per process (all threads); error messages stay English.
+    notebook (and the note it shows when the graph is not drawn),
+    ``draw_graph``, ``render_graph``, ``explain``, ``backward_steps``,
+    ``render_backward_html``, every ``plots.*`` figure and ``tour.run`` then
+    speak ``lang`` unless given another.  The command line does not read it
+    (``--lang``).  One setting per process (all threads); error messages stay
+    English.
 
     >>> set_language("zh"); get_language()
     'zh'

@@ -277,8 +277,8 @@ TABLE: dict[str, str] = {
         "{ops} ops, {lines} lines: one line per neuron's output the backward pass reads again,"
         " one per gradient.",
     "code.speed":
-        "Measured on this machine, {model} full batch of {n} points ({ops} ops): eager step {eager} ms, "
-        "compiled {compiled} ms - {speedup}x faster (best of {repeats} each); compiling took {compile} s.",
+        "How much faster this program runs than an eager step is measured, with its command and"
+        " machine, in the guide's speed page (docs/speed.md).",
     "demo.where_nan_starts.title": "Where the NaN starts: detect_anomaly",
     "pic.where_nan_starts.title": "Where the NaN starts",
     "pic.where_nan_starts.caption":
@@ -381,4 +381,12 @@ TABLE: dict[str, str] = {
     "steps.legend": "Red outline: the node being visited and its edges. Blue outline and red numbers: "
                     "gradients that this step changed. — : gradient not reached yet.",
     "steps.iframe_title": "step-through page of the backward pass of {name}",
+    "jupyter.not_drawn": "(graph not drawn: {why})",
+    "jupyter.too_many": "it has {n} Values, more than the {cap} drawn inline; "
+                        "call {code} to draw it into a file",
+    "jupyter.timeout": "Graphviz's layout of its {n} Values took over {seconds} s; "
+                       "draw it into a file with {code}",
+    "jupyter.no_dot": "Graphviz's `dot` program is not installed (Debian/Ubuntu: apt-get install graphviz; "
+                      "macOS: brew install graphviz)",
+    "jupyter.failed": "{error}",
 }

@@ -253,8 +253,7 @@ TABLE: dict[str, str] = {
     "code.mlp": "两层 MLP（sigmoid 隐藏层和输出）在一个样本上",
     "code.mlp_note": "{ops} 个运算，{lines} 行：反向要再次读取的每个神经元输出一行，每个梯度一行。",
     "code.speed":
-        "本机实测，{model} 对 {n} 个点的整批（{ops} 个运算）：即时执行一步 {eager} ms，编译后 {compiled} "
-        "ms——快 {speedup} 倍（各取 {repeats} 次中最快）；编译用了 {compile} s。",
+        "这段程序比即时执行快多少，在指南的速度一页（docs/speed.md）中实测，并写明命令和机器。",
     "demo.where_nan_starts.title": "NaN 从哪里开始：detect_anomaly",
     "pic.where_nan_starts.title": "NaN 从哪里开始",
     "pic.where_nan_starts.caption":
@@ -349,4 +348,11 @@ TABLE: dict[str, str] = {
     "steps.legend": "红色边框：正在访问的节点及其边。蓝色边框和红色数字：这一步改变的梯度。"
                     "— ：梯度尚未到达。",
     "steps.iframe_title": "{name} 的误差反向传播逐步演示页",
+    "jupyter.not_drawn": "（图未画出：{why}）",
+    "jupyter.too_many": "它有 {n} 个 Value，超过了在笔记本里直接显示的上限 {cap} 个；"
+                        "调用 `{code}` 把它画到文件里",
+    "jupyter.timeout": "Graphviz 排布它的 {n} 个 Value 用了 {seconds} 秒还没完成；用 `{code}` 把它画到文件里",
+    "jupyter.no_dot": "没有安装 Graphviz 的 `dot` 程序（Debian/Ubuntu：`apt-get install graphviz`；"
+                      "macOS：`brew install graphviz`）",
+    "jupyter.failed": "画图时出错：{error}",
 }

@@ -11,7 +11,9 @@ at most :data:`JUPYTER_DOT_TIMEOUT` seconds, so a display never blocks the
 kernel for long.  When the picture cannot be made - the graph has more Values
 than the cap, the layout runs out of time, or Graphviz's ``dot`` program is
 missing - the bundle holds the text repr and a short note (``text/markdown``)
-saying why and what to do, so displaying a Value never fails silently.
+saying why and what to do (in Chinese too, after ``tg.set_language("zh")``: a
+text for the learner, not an error message), so displaying a Value never
+fails silently.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import base64
 import html
 
+from tinygrad_edu import strings
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.dot import DotFailedError, DotTimeoutError, run_dot
 from tinygrad_edu.viz.errors import GraphTooLargeError, GraphvizNotFoundError
@@ -31,15 +34,20 @@ JUPYTER_MAX_NODES = 500
 JUPYTER_DOT_TIMEOUT = 4.0
 
 
-def _note(text: str, why: str) -> dict[str, str]:
-    note = f"*(graph not drawn: {why})*"
-    return {"text/plain": text, "text/markdown": f"`{text}`\n\n{note}"}
+def _note(text: str, lang: str, key: str, **fields: object) -> dict[str, str]:
+    why = strings.text(lang, f"jupyter.{key}", **fields)
+    note = strings.text(lang, "jupyter.not_drawn", why=why)
+    return {"text/plain": text, "text/markdown": f"`{text}`\n\n*{note}*"}
 
 
 def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
                timeout: float = JUPYTER_DOT_TIMEOUT) -> dict[str, str]:
     """The graph for Jupyter: ``text/html`` (the SVG scaled to the output's width), ``image/svg+xml``,
     ``image/png`` and ``text/plain`` (``repr(value)``); or the text with a note saying why not drawn.
+
+    The picture and the note are in the language set by
+    ``tinygrad_edu.set_language`` (the note is Chinese in "zh" even without a
+    CJK font for the picture: a notebook shows it with its own fonts).
 
     >>> import tinygrad_edu as tg
     >>> x = tg.Value(2.0, label="x")
@@ -49,22 +57,22 @@ def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
     >>> print(bundle["text/markdown"].splitlines()[-1])   # doctest: +ELLIPSIS
     *(graph not drawn: it has 2 Values, more than the 1 drawn inline; call ...max_nodes=2) ...
     """
+    lang = strings.get_language()
     text = repr(value)
     n = len(walk(value))
     if n > max_nodes:
-        return _note(text, f"it has {n} Values, more than the {max_nodes} drawn inline; call "
-                           f'tinygrad_edu.viz.render_graph(v, "g.svg", max_nodes={n}) to draw it into a file')
+        return _note(text, lang, "too_many", n=n, cap=max_nodes,
+                     code=f'tinygrad_edu.viz.render_graph(v, "g.svg", max_nodes={n})')
     try:
         source = graph_source(value, max_nodes=max_nodes, lang=None)
         svg = run_dot(source, "svg", timeout=timeout, what=f"{n} Values").decode("utf-8")
     except DotTimeoutError:
-        return _note(text, f"Graphviz's layout of its {n} Values took over {timeout:g} s; draw it into a "
-                           f"file with tinygrad_edu.viz.render_graph(v, \"g.svg\", show_local_grads=False)")
+        return _note(text, lang, "timeout", n=n, seconds=f"{timeout:g}",
+                     code='tinygrad_edu.viz.render_graph(v, "g.svg", show_local_grads=False)')
     except GraphvizNotFoundError:
-        return _note(text, "Graphviz's `dot` program is not installed (Debian/Ubuntu: apt-get install "
-                           "graphviz; macOS: brew install graphviz)")
+        return _note(text, lang, "no_dot")
     except (GraphTooLargeError, DotFailedError, OSError) as exc:
-        return _note(text, " ".join(str(exc).split()))
+        return _note(text, lang, "failed", error=" ".join(str(exc).split()))
     return _picture_bundle(source, svg, text, timeout=timeout, what=f"{n} Values")
 
 
@@ -95,13 +103,13 @@ def digraph_bundle(source: str, text: str, timeout: float | None = None) -> dict
     >>> 'style="max-width: 100%; height: auto;"' in bundle["text/html"]
     True
     """
+    lang = strings.get_language()
     try:
         svg = run_dot(source, "svg", timeout=timeout, what="the graph").decode("utf-8")
     except GraphvizNotFoundError:
-        return _note(text, "Graphviz's `dot` program is not installed (Debian/Ubuntu: apt-get install "
-                           "graphviz; macOS: brew install graphviz)")
+        return _note(text, lang, "no_dot")
     except (DotTimeoutError, DotFailedError, OSError) as exc:
-        return _note(text, " ".join(str(exc).split()))
+        return _note(text, lang, "failed", error=" ".join(str(exc).split()))
     return _picture_bundle(source, svg, text, timeout=timeout, what="the graph")
 
 

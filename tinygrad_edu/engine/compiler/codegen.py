@@ -27,7 +27,7 @@ WIDE = 32  # an n-ary node with this many inputs, all leaves read nowhere else, 
 class OpPlan:
     """How the program writes one op: its forms bound to argument positions, or a call."""
 
-    __slots__ = ("fwd", "kind", "nblocks", "uses", "vjps")
+    __slots__ = ("fwd", "fwd_reads", "kind", "nblocks", "uses", "vjp_reads", "vjps")
 
     def __init__(self, op: Op, function: bool) -> None:
         t = op.template
@@ -47,6 +47,13 @@ class OpPlan:
             self.kind = "fixed"
             if t.forward:
                 self.fwd = form(t.forward).bind(order)
+            # what each line reads, for counting uses: input positions the forward reads, and for each
+            # input's vjp how often it reads the gradient, the output, and which input positions
+            n = op.arity
+            self.fwd_reads = (tuple(j - 2 for j in self.fwd[1] if 2 <= j < n + 2) if self.fwd is not None
+                              else tuple(range(n)))
+            self.vjp_reads = [(b[1].count(0), b[1].count(1), tuple(j - 2 for j in b[1] if 2 <= j < n + 2))
+                              for b in self.vjps]
 
 
 def _render(bound: Bound, args: list[Any]) -> str:
@@ -148,6 +155,19 @@ class Writer:
             if plan is None:
                 continue
             ins = inputs[i]
+            if plan.kind == "fixed":  # the reads foreseen per op (most nodes)
+                for k in plan.fwd_reads:
+                    uses[ins[k]] += 1
+                if live[i]:
+                    reads = plan.vjp_reads
+                    for pos, j in enumerate(ins):
+                        if live[j]:
+                            ng, no, at = reads[pos]
+                            guses[i] += ng
+                            uses[i] += no
+                            for k in at:
+                                uses[ins[k]] += 1
+                continue
             fwd = plan.fwd
             if fwd is not None:
                 for j in fwd[1]:
@@ -191,14 +211,12 @@ class Writer:
         nodes, inputs, n_walked = g.nodes, g.inputs, g.n_walked
         plan_of: dict[int, OpPlan] = {}
         plans: list[OpPlan | None] = [None] * n_walked
-        for i in range(n_walked):
-            v = nodes[i]
-            op = v._node_op
+        for i, op in enumerate(g.ops):
             if op.arity == 0:
                 continue
             plan = plan_of.get(id(op))
             if plan is None:
-                plan = plan_of[id(op)] = OpPlan(op, is_function(v))
+                plan = plan_of[id(op)] = OpPlan(op, is_function(nodes[i]))
                 self.legend.setdefault(op.name, op)
             if plan.kind == "nary" and len(inputs[i]) % plan.nblocks:
                 plan = OpPlan(op, True)  # blocks of unequal length: call the registry
@@ -222,9 +240,10 @@ class Writer:
         # ---- leaves and constants
         leaves: list[int] = []
         n_inputs = 0
-        for i, v in enumerate(nodes):
-            if i < n_walked and v._node_op.arity != 0:
-                continue
+        at_leaves = [i for i, op in enumerate(g.ops) if op.arity == 0]
+        at_leaves.extend(range(n_walked, len(nodes)))  # the constants
+        for i in at_leaves:
+            v = nodes[i]
             if i >= n_walked and not is_read(v):
                 text, prec = literal(v.data)
                 expr[i] = (text, prec, 0, ())
@@ -266,14 +285,67 @@ class Writer:
         lines.append("    # forward")
         ctx_names: dict[int, str] = {}
         root = g.root
-        new_name = self.names.new
+        names = self.names
+        new_name = names.new
+        used = names.used
         kept = set(self.aux)
         track = not self.terse
+        append = lines.append
+        comment = self._comment
+        # a value gets a line of its own when it is read more than once, is the output, a Function's
+        # result, labelled, an auxiliary output, has a gradient line, or is a wide node
+        inline = [u == 1 and not gl for u, gl in zip(uses, grad_line)]
+        labels = g.labels()
+        inline[root] = False
+        for i in kept:
+            inline[i] = False
+        for i in slices:
+            inline[i] = False
         for i in range(n_walked):
             plan = plans[i]
             if plan is None:
                 continue
             v = nodes[i]
+            fwd = plan.fwd
+            if fwd is not None and not track:  # the common case of a large program: a template, no comment
+                pieces, idx, needs, prec = fwd
+                ins = inputs[i]
+                if len(idx) == 2 and len(ins) == 2:  # a binary op's template: most of a graph
+                    e0 = expr[ins[idx[0] - 2]]
+                    e1 = expr[ins[idx[1] - 2]]
+                    t0 = e0[0] if e0[1] >= needs[0] else "(" + e0[0] + ")"
+                    t1 = e1[0] if e1[1] >= needs[1] else "(" + e1[0] + ")"
+                    text = pieces[0] + t0 + pieces[1] + t1 + pieces[2]
+                    d0 = expr[ins[0]][2]
+                    d1 = expr[ins[1]][2]
+                    depth = (d0 if d0 > d1 else d1) + 1
+                    if prec < 0:
+                        prec = expr[ins[0]][1]
+                else:
+                    deps = [expr[j] for j in ins]
+                    args: list[Any] = [None, None, *deps]
+                    if v._node_op.arity == 1 and v._b is not None:
+                        args.append(self._param_text(v._b))
+                    text = _render(fwd, args)
+                    depth = max(e[2] for e in deps) + 1
+                    if prec < 0:
+                        prec = deps[0][1]
+                label = labels[i]
+                if inline[i] and depth <= MAX_DEPTH and not label:
+                    expr[i] = (text, prec, depth, ())  # inlined into its one user
+                else:
+                    if label:
+                        name = names.from_label(label, f"t{i}")
+                    else:
+                        name = f"t{i}"
+                        if name in used:
+                            name = new_name(name)
+                        else:
+                            used.add(name)
+                    base[i] = name
+                    append(f"    {name} = {text}")
+                    expr[i] = (name, ATOM, 0, ())
+                continue
             op = v._node_op
             deps = [expr[j] for j in inputs[i]] if i not in slices else []
             depth = 1
@@ -285,19 +357,18 @@ class Writer:
                     ops = ops + tuple(o for o in e[3] if o not in ops) if ops else e[3]
             if track and op.name not in ops:
                 ops = (*ops, op.name)
-            fwd = plan.fwd
             function = plan.kind == "call" and is_function(v)
             if i in slices:  # a wide node over leaves read nowhere else: one slice, no name per input
                 a, b = slices[i]
                 if function:
                     ctx = ctx_names[i] = new_name(f"ctx{i}")
-                    lines.append(f"    {ctx} = Context()")
+                    append(f"    {ctx} = Context()")
                     text = f"{self._call_name(op, 'forward', True)}({ctx}, *LEAF_DATA[{a}:{b}])"
                 else:
                     text = f"{self._call_name(op, 'forward')}(*LEAF_DATA[{a}:{b}])"
                 prec = ATOM
             elif fwd is not None:
-                args: list[Any] = [None, None, *deps]
+                args = [None, None, *deps]
                 p = v._b if op.arity == 1 else None
                 if p is not None:
                     args.append(self._param_text(p))
@@ -305,7 +376,7 @@ class Writer:
                 prec = fwd[3] if fwd[3] >= 0 else deps[0][1]
             elif function:
                 ctx = ctx_names[i] = new_name(f"ctx{i}")
-                lines.append(f"    {ctx} = Context()")
+                append(f"    {ctx} = Context()")
                 args_text = ", ".join(self._arg(e) for e in deps)
                 text = f"{self._call_name(op, 'forward', True)}({ctx}, {args_text})"
                 prec = ATOM
@@ -316,12 +387,11 @@ class Writer:
                     arg_texts.append(self._param_text(p)[0])
                 text = f"{self._call_name(op, 'forward')}({', '.join(arg_texts)})"
                 prec = ATOM
-            if (uses[i] == 1 and depth <= MAX_DEPTH and i != root and not function and not labelled(v)
-                    and i not in kept and not grad_line[i] and i not in slices):
+            if inline[i] and depth <= MAX_DEPTH and not function and not labelled(v):
                 expr[i] = (text, prec, depth, ops)  # inlined into its one user
             else:  # a line of its own (a gradient read twice needs a name: d_<this name>)
-                name = base[i] = self.names.from_label(v._label if labelled(v) else "", f"t{i}")
-                lines.append(f"    {name} = {text}{self._comment(ops, False)}")
+                name = base[i] = names.from_label(v._label if labelled(v) else "", f"t{i}")
+                append(f"    {name} = {text}{comment(ops, False)}")
                 expr[i] = (name, ATOM, 0, ())
         out_name = expr[root][0]
         if self.aux:
@@ -347,10 +417,13 @@ class Writer:
         count = [0] * len(g.nodes)  # contributions to each gradient
         plain = [True] * len(g.nodes)  # ... each of them a bare name
         line = [False] * len(g.nodes)
+        spread = self._spread
+        root = g.root
         for i in range(g.n_walked - 1, -1, -1):
             if not live[i]:
                 continue
-            if i != g.root:
+            gplain = True
+            if i != root:
                 c = count[i]
                 if c == 0:
                     continue
@@ -358,14 +431,22 @@ class Writer:
                     if guses[i] > 1:
                         line[i] = True
                     else:  # written into its one user: not a bare name
-                        self._spread(plans[i], inputs[i], live, count, plain, False)
-                        continue
-            self._spread(plans[i], inputs[i], live, count, plain, True)
+                        gplain = False
+            plan = plans[i]
+            if plan is not None and plan.kind == "fixed":  # most nodes: as _spread, without the call
+                vjps = plan.vjps
+                for pos, j in enumerate(inputs[i]):
+                    if live[j]:
+                        count[j] += 1
+                        if not (gplain and vjps[pos][3] < 0):
+                            plain[j] = False
+                continue
+            spread(plan, inputs[i], live, count, plain, gplain)
         return line
 
     @staticmethod
-    def _spread(plan: OpPlan | None, ins: list[int], live: list[bool], count: list[int], plain: list[bool],
-                gplain: bool) -> None:
+    def _spread(plan: OpPlan | None, ins: Sequence[int], live: list[bool], count: list[int],
+                plain: list[bool], gplain: bool) -> None:
         if plan is None:
             return
         if plan.kind == "call":
@@ -387,6 +468,8 @@ class Writer:
         """About how many names the program would hold: what Python's compiler pays for."""
         g = self.g
         wide = set(self._wide_nodes())
+        if not wide:
+            return len(g.nodes) + sum(map(len, g.inputs))
         return len(g.nodes) + sum(len(ins) for i, ins in enumerate(g.inputs) if i not in wide)
 
     def _wide_nodes(self) -> list[int]:
@@ -395,6 +478,9 @@ class Writer:
             return self.wide
         g = self.g
         nodes, inputs, n_walked = g.nodes, g.inputs, g.n_walked
+        if max(map(len, inputs[:n_walked]), default=0) < WIDE:  # no node is that wide (most graphs)
+            self.wide = []
+            return self.wide
         refs = [0] * len(nodes)
         for ins in inputs:
             for j in ins:
@@ -490,10 +576,13 @@ class Writer:
         finals: dict[int, str] = {}
         param_at = g.param_at
         in_wide = self.in_wide
+        terse = self.terse
+        slices = self.slices
+        root = g.root
         for i in range(g.n_walked - 1, -1, -1):
-            if not live[i] or i in in_wide:  # a leaf of a wide node: its gradient is read from a tuple
+            if not live[i] or (in_wide and i in in_wide):  # a leaf of a wide node: its gradient is in a tuple
                 continue
-            if i == g.root:
+            if i == root:
                 name = self._grad_name(i)
                 lines.append(f"    {name} = 1.0")
                 gexpr: Expr = (name, ATOM, 0, ())
@@ -518,7 +607,7 @@ class Writer:
             if plan is None:
                 continue
             ins = inputs[i]
-            if i in self.slices:
+            if slices and i in slices:
                 self._wide_vjp(i, gexpr)
                 continue
             if plan.kind == "call":
@@ -527,9 +616,39 @@ class Writer:
                 continue
             v = nodes[i]
             op = v._node_op
-            p = param_of(v)
             gdepth = gexpr[2] + 1
-            gops = gexpr[3] if self.terse or op.name in gexpr[3] else (*gexpr[3], op.name)
+            if terse and plan.kind == "fixed":  # most nodes of a large program: each term from its form
+                if len(ins) == 2:
+                    a = [gexpr, expr[i], expr[ins[0]], expr[ins[1]]]
+                else:
+                    a = [gexpr, expr[i], *[expr[k] for k in ins]]
+                if op.arity == 1 and v._b is not None:
+                    a.append(self._param_text(v._b))
+                for pos, j in enumerate(ins):
+                    if not live[j]:
+                        continue
+                    bound = plan.vjps[pos]
+                    prec = bound[3]
+                    if prec < 0:  # the gradient passes through: no op, no line
+                        term = gexpr
+                    else:
+                        pieces, idx, needs, _ = bound
+                        if len(idx) == 2:
+                            e0 = a[idx[0]]
+                            e1 = a[idx[1]]
+                            t0 = e0[0] if e0[1] >= needs[0] else "(" + e0[0] + ")"
+                            t1 = e1[0] if e1[1] >= needs[1] else "(" + e1[0] + ")"
+                            term = (pieces[0] + t0 + pieces[1] + t1 + pieces[2], prec, gdepth, ())
+                        else:
+                            term = (_render(bound, a), prec, gdepth, ())
+                    c = contribs[j]
+                    if c is None:
+                        contribs[j] = [term]
+                    else:
+                        c.append(term)
+                continue
+            p = param_of(v)
+            gops = gexpr[3] if terse or op.name in gexpr[3] else (*gexpr[3], op.name)
             nary = plan.kind == "nary"
             if not nary:
                 a = [gexpr, expr[i], *[expr[k] for k in ins]]
@@ -569,7 +688,7 @@ class Writer:
                 parts.append(term[0] if term[1] >= 11 else "(" + term[0] + ")")
                 if term[3] is not ops and term[3]:
                     ops = ops + tuple(o for o in term[3] if o not in ops)
-                depth = max(depth, term[2]) + 1
+                depth = (depth if depth > term[2] else term[2]) + 1
                 if depth > MAX_DEPTH:  # a long sum: a line every MAX_DEPTH terms
                     name = name or self._grad_name(i)
                     self.lines.append(f"    {name} = {' + '.join(parts)}{self._comment(ops, True)}")
