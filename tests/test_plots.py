@@ -673,3 +673,21 @@ def test_misclassified_points_on_one_spot_say_how_many_they_are():
     assert notes == ["2 points on one spot"]
     zh = plots.plot_decision_boundary(model, X, [0, 1, 2, 0], resolution=5, lang="zh")
     assert [t.get_text() for t in zh.axes[0].texts if t.get_gid() == "stacked"] == ["2 个点重合于此"]
+
+
+def test_the_note_on_stacked_points_covers_no_data_point():
+    model = lambda p: [tg.Value(1.0), tg.Value(0.0), tg.Value(0.0)]  # always class 0
+    # two wrong points on one spot, and a crowd where a fixed place (right, below) would put the note
+    crowd = [[0.05 + 0.05 * i, -0.05 - 0.04 * j] for i in range(8) for j in range(4)]
+    X = [[0.0, 0.0], [0.0, 0.0], *crowd, [-1.5, -1.5], [1.5, 1.5]]
+    y = [1, 2, *[0] * len(crowd), 0, 0]
+    fig = plots.plot_decision_boundary(model, X, y, resolution=5)
+    (ax,) = fig.axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    (note,) = [t for t in ax.texts if t.get_gid() == "stacked"]
+    box = note.get_window_extent(renderer).padded(2)
+    shown = ax.transData.transform([(p[0], p[1]) for p in X])
+    assert not any(box.contains(u, v) for u, v in shown)
+    assert ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1)   # inside the frame

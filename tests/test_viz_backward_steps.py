@@ -174,6 +174,9 @@ def test_the_iframe_from_the_kernel_steps_in_chromium(notebook_outputs, browser,
     # a notebook's output area, reduced to the essentials: the output's HTML in a page
     page.set_content(f"<!DOCTYPE html><html><body>{frame_html}</body></html>")
     handle = page.wait_for_selector("iframe")
+    # the frame, border included, fits the output's width (no sideways scroll bar under it)
+    assert page.evaluate("document.querySelector('iframe').getBoundingClientRect().right") <= \
+        page.evaluate("document.body.getBoundingClientRect().right")
     inner = handle.content_frame()
     assert inner is not None
     inner.wait_for_selector("#counter:not(:empty)")

@@ -14,6 +14,18 @@ from tinygrad_edu.viz import explain
 from tinygrad_edu.viz.labels import fixed_number
 
 
+def joined(text: str) -> list[str]:
+    """The lines of an explanation with each long chain-rule line put back together
+    (explain continues a line longer than MAX_LINE on the next one, starting with its "=")."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("= ") and lines:
+            lines[-1] += " " + line.lstrip()
+        else:
+            lines.append(line)
+    return lines
+
+
 def neuron():
     w, x, b = tg.Value(2.0, label="w"), tg.Value(1.0, label="x"), tg.Value(0.0, label="b")
     y = (w * x + b).sigmoid()
@@ -110,9 +122,11 @@ def test_deep_chain_is_elided_and_needs_no_recursion():
     for _ in range(3000):
         h = h * 1.0001
     h.label = "y"
-    line = next(ln for ln in explain(h).splitlines() if ln.startswith("dy/dx"))
-    assert "… (2990 more)" in line
-    assert line.endswith(fixed_number(1.0001 ** 3000))
+    text = explain(h)
+    line = next(ln for ln in text.splitlines() if ln.startswith("dy/dx"))
+    assert "… (2990 more)" in line          # the factors' names on the first line ...
+    line = next(ln for ln in joined(text) if ln.startswith("dy/dx"))
+    assert line.endswith(fixed_number(1.0001 ** 3000))   # ... their numbers on the next
 
 
 def test_explain_leaves_grads_alone():
@@ -166,3 +180,57 @@ def test_every_value_of_a_graph_gets_its_own_name_whatever_the_labels(labels):
     for v in order:  # a label is kept as it is by its first bearer
         if v.label and v is next(w for w in order if w.label == v.label):
             assert node_names(order)[id(v)] == v.label
+
+
+def lecture_neuron():
+    """The micrograd lecture's neuron, its intermediates labelled with the expressions they hold."""
+    x1, x2 = tg.Value(2.0, label="x1"), tg.Value(0.0, label="x2")
+    w1, w2 = tg.Value(-3.0, label="w1"), tg.Value(1.0, label="w2")
+    b = tg.Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return x1, w1, o
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_label_with_operators_is_bracketed_where_explain_composes_it(lang):
+    x1, w1, o = lecture_neuron()
+    lines = joined(explain(o, wrt=w1, lang=lang))
+    # do/dw1 = tanh'(n) · 1 · 1 · x1, with tanh'(n) = 1 - o²
+    dtanh = 1 - math.tanh(o.inputs[0].data) ** 2
+    assert (f"do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1 + x2*w2)/d(x1*w1) · d(x1*w1)/dw1 = "
+            f"{fixed_number(dtanh)} × 1.0000 × 1.0000 × {fixed_number(x1.data)} = "
+            f"{fixed_number(dtanh * x1.data)}") in lines
+    # in the definitions the name on the left stands alone; inside a formula it is bracketed
+    assert "n = (x1*w1 + x2*w2) + b = 0.8814" in lines
+    assert "x1*w1 + x2*w2 = (x1*w1) + (x2*w2) = -6.0000" in lines
+    assert "x1*w1 = x1 × w1 = -6.0000" in lines
+    # a plain name is never bracketed, the root with operators is (as the output and as the input)
+    text = explain(o * 1.0, lang=lang)
+    assert "(o)" not in text and "(w1)" not in text
+    y = w1 * 2.0
+    y.label = "2*w1"
+    assert "d(2*w1)/dw1 = 2.0000" in explain(y, lang=lang).splitlines()
+
+
+def test_a_long_chain_rule_line_continues_at_an_equals_sign():
+    from tinygrad_edu.viz.explain import MAX_LINE
+
+    _, w1, o = lecture_neuron()
+    lines = explain(o, wrt=w1).splitlines()
+    first = next(i for i, ln in enumerate(lines) if ln.startswith("do/dw1 = "))
+    # 117 characters in one line would be soft-wrapped inside a number ("1.00" / "00") in a notebook
+    assert lines[first] == "do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1 + x2*w2)/d(x1*w1) · d(x1*w1)/dw1"
+    assert lines[first + 1] == " " * len("do/dw1") + " = 0.5000 × 1.0000 × 1.0000 × 2.0000 = 1.0000"
+    assert all(len(ln) <= MAX_LINE for ln in lines[first:])
+    # a short line stays whole
+    *_, y = neuron()
+    assert "dy/db = dy/du2 · du2/db = 0.1050 × 1.0000 = 0.1050" in explain(y).splitlines()

@@ -183,3 +183,34 @@ def test_markdown_totals_match_grad(a0, c0, b0):
         assert totals, name
         got = totals[-1].rsplit("= ", 1)[1]
         assert got == sci(fixed_number(g.data))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_label_with_operators_is_bracketed_in_the_latex(lang):
+    x1, w1, o = _lecture_neuron()
+    md = explain(o, wrt=w1, lang=lang).markdown
+    s = r"\left(\mathrm{x1*w1\ +\ x2*w2}\right)"
+    p = r"\left(\mathrm{x1*w1}\right)"
+    dtanh = 1 - math.tanh(o.inputs[0].data) ** 2
+    chain = (rf"$${d('o', 'w_{1}')} = {d('o', 'n')} \cdot {d('n', s)} \cdot {d(s, p)} "
+             rf"\cdot {d(p, 'w_{1}')} = "
+             rf"{tex(dtanh)} \times 1.0000 \times 1.0000 \times {tex(x1.data)} = {tex(dtanh * x1.data)}$$")
+    assert chain in md.split("\n\n")
+    assert rf"n &= {s} + b = 0.8814 \\" in md
+    assert rf"\mathrm{{x1*w1\ +\ x2*w2}} &= {p} + \left(\mathrm{{x2*w2}}\right) = -6.0000 \\" in md
+    assert r"\left(w_{1}\right)" not in md and r"\left(n\right)" not in md
+
+
+def _lecture_neuron():
+    x1, x2 = tg.Value(2.0, label="x1"), tg.Value(0.0, label="x2")
+    w1, w2 = tg.Value(-3.0, label="w1"), tg.Value(1.0, label="w2")
+    b = tg.Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1.label, x2w2.label = "x1*w1", "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return x1, w1, o

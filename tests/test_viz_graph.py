@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -442,6 +443,45 @@ def test_value_displays_its_graph_as_svg_fitted_html_and_png():
     width_px = int.from_bytes(png[16:20], "big")
     width_pt = float(svg_root(svg.encode()).get("width").removesuffix("pt"))
     assert width_px == pytest.approx(width_pt * 96 / 72, rel=0.05)
+
+
+def test_a_drawn_digraph_displays_scaled_to_the_output_width_and_stays_a_digraph(tmp_path):
+    import base64
+
+    import graphviz
+
+    from tinygrad_edu.viz import draw_dot
+    from tinygrad_edu.viz.graph import graph_source
+
+    *_, y = neuron()
+    y.backward()
+    for g, fmt in ((draw_graph(y), "pdf"), (draw_dot(y), "svg"), (draw_dot(y, format="png"), "png")):
+        assert isinstance(g, graphviz.Digraph) and g.format == fmt
+        assert g.source == graph_source(y)
+        bundle = g._repr_mimebundle_()
+        assert set(bundle) == {"text/html", "image/svg+xml", "image/png", "text/plain"}
+        svg = bundle["image/svg+xml"]
+        assert svg == g.pipe(format="svg", encoding="utf-8")   # graphviz's own picture, unchanged
+        img = re.fullmatch(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="[^"]*" '
+                           r'style="max-width: 100%; height: auto;">', bundle["text/html"])
+        assert img and base64.b64decode(img[1]).decode("utf-8") == svg
+        assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+        # include / exclude pick among the forms, as graphviz's own display does
+        assert set(g._repr_mimebundle_(include=["image/png", "image/jpeg"])) == {"image/png"}
+        assert "text/html" not in g._repr_mimebundle_(exclude=["text/html"])
+    # render() and copy() are graphviz's: the file is written, the copy displays the same way
+    out = draw_dot(y).render(tmp_path / "g", format="svg")
+    assert svg_root(Path(out).read_bytes()).tag == f"{SVG}svg"
+    assert "text/html" in draw_dot(y).copy()._repr_mimebundle_()
+
+
+def test_a_drawn_digraph_without_dot_shows_a_note(tmp_path, monkeypatch):
+    *_, y = neuron()
+    g = draw_graph(y)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    bundle = g._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/markdown"}
+    assert "apt-get install graphviz" in bundle["text/markdown"]
 
 
 def test_a_label_cannot_break_out_of_the_html_display():

@@ -101,6 +101,22 @@ def test_zh_every_note_and_tooltip_is_chinese():
     assert english_words(re.sub(r"<[^>]+>", " ", texts), {"h", "x"}) == []
 
 
+def test_zh_model_picture_names_its_inputs_box_in_chinese():
+    from tinygrad_edu.nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    zh = graph_source(out, module=model, lang="zh")
+    en = graph_source(out, module=model)
+    # the box around the model's inputs, named in the picture's language
+    assert f"label=<{ZH['graph.inputs']}>" in zh and "label=<inputs>" not in zh
+    assert "label=<inputs>" in en
+    # every plain label is Chinese, apart from the model's parameter names (layers.0.neurons.1 ...)
+    labels = " ".join(re.findall(r"label=<([^<>]*)>", zh))
+    assert english_words(re.sub(r"\blayers(\.\w+)*", " ", labels)) == []
+
+
 @needs_dot
 def test_zh_svg_shows_no_english_word(tmp_path):
     o, names = neuron()

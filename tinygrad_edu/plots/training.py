@@ -141,11 +141,13 @@ def _draw_regions(ax: Any, xs: list[float], ys: list[float], margins: list[list[
 
 
 def _label_stacked(ax: Any, xs: list[float], ys: list[float], wrong: list[Sequence[float]],
-                   note: Any) -> None:
+                   note: Any, points: Sequence[Sequence[float]] = ()) -> None:
     """Misclassified points that sit on top of each other: one circle, so say how many it stands for.
 
     (The spiral's three arms all start at (0, 0): one point of each class at the
     same place, and whichever class is predicted there the others are wrong.)
+    The note goes where its box covers the fewest of ``points`` (the data), with an
+    arrow when it had to move away from the spot; call this once the axes' limits are set.
     """
     span = max(xs[-1] - xs[0], ys[-1] - ys[0])
     seen: list[Sequence[float]] = []
@@ -155,9 +157,43 @@ def _label_stacked(ax: Any, xs: list[float], ys: list[float], wrong: list[Sequen
         group = [q for q in wrong if math.dist(p, q) < 0.02 * span]
         seen.append(p)
         if len(group) > 1:
-            ax.annotate(note(len(group)), (p[0], p[1]), xytext=(12, -14), textcoords="offset points",
-                        fontsize=8, zorder=5, gid="stacked",
+            text = note(len(group))
+            dx, dy = _free_offset(ax, p, text, points)
+            arrow = {"arrowstyle": "-", "color": "0.4", "lw": 0.8} if math.hypot(dx, dy) > 20 else None
+            ax.annotate(text, (p[0], p[1]), xytext=(dx, dy), textcoords="offset points",
+                        ha="left" if dx >= 0 else "right", va="center", fontsize=8, zorder=5, gid="stacked",
+                        arrowprops=arrow,
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.6", "alpha": 0.9})
+
+
+def _free_offset(ax: Any, at: Sequence[float], text: str, points: Sequence[Sequence[float]],
+                 fontsize: float = 8.0) -> tuple[float, float]:
+    """An offset in points from ``at`` for a note of ``text`` whose box covers the fewest ``points``
+    (and stays inside the axes); the nearest such place wins."""
+    scale = ax.figure.dpi / 72  # display pixels per point
+    ax0, ay0, ax1, ay1 = ax.bbox.extents
+    width = (0.6 * fontsize * len(text) + 6) * scale  # an estimate of the box, a little generous
+    height = (fontsize + 6) * scale
+    x0, y0 = ax.transData.transform((at[0], at[1]))
+    shown = [ax.transData.transform((q[0], q[1])) for q in points]
+    best: tuple[int, float, float, float] | None = None
+    for r in (14.0, 30.0, 50.0, 75.0):
+        for ux, uy in ((1, -1), (1, 1), (-1, -1), (-1, 1), (1, 0), (-1, 0), (0, -1.5), (0, 1.5)):
+            dx, dy = r * ux, r * uy
+            cx, cy = x0 + dx * scale, y0 + dy * scale
+            left = cx if dx >= 0 else cx - width
+            if dx == 0:
+                left = cx - width / 2
+            box = (left - 4 * scale, cy - height / 2 - 4 * scale, left + width + 4 * scale,
+                   cy + height / 2 + 4 * scale)
+            if box[0] < ax0 or box[2] > ax1 or box[1] < ay0 or box[3] > ay1:
+                continue
+            covered = sum(box[0] <= u <= box[2] and box[1] <= v <= box[3] for u, v in shown)
+            if best is None or covered < best[0]:
+                best = (covered, r, dx, dy)
+        if best is not None and best[0] == 0:
+            break
+    return (12.0, -14.0) if best is None else (best[2], best[3])
 
 
 def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[float]],  # noqa: N803
@@ -212,7 +248,6 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
             ax.scatter([p[0] for p in wrong], [p[1] for p in wrong], s=90, facecolors="none",
                        edgecolors="black", linewidths=1.2, label=t("boundary.wrong", n=len(wrong)), zorder=4,
                        gid="misclassified")
-            _label_stacked(ax, xs, ys, wrong, lambda n: t("boundary.stacked", n=n))
         acc = sum(c == q for c, q in zip(labels, preds)) / len(labels)
         which = {None: "boundary.acc_points", "train": "boundary.acc_train",
                  "test": "boundary.acc_test"}[split]
@@ -224,4 +259,6 @@ def plot_decision_boundary(model: Callable[[Any], Any], X: Sequence[Sequence[flo
         ax.set_xlim(xs[0], xs[-1])
         ax.set_ylim(ys[0], ys[-1])
         ax.legend(fontsize=8, loc="upper right")
+        if wrong:
+            _label_stacked(ax, xs, ys, wrong, lambda n: t("boundary.stacked", n=n), X)
     return fig

@@ -314,6 +314,7 @@ TABLE: dict[str, str] = {
     "graph.data": "data",
     "graph.grad": "grad",
     "graph.const": "const",
+    "graph.inputs": "inputs",
     "graph.note_local": "number where an edge enters an op: the local derivative ∂out/∂in, "
                         "so grad(in) = Σ grad(out) × that number",
     "graph.note_ref": "dashed name box: a Value drawn elsewhere, repeated next to its use "

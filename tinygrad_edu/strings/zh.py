@@ -287,6 +287,7 @@ TABLE: dict[str, str] = {
     "graph.data": "数据",
     "graph.grad": "梯度",
     "graph.const": "常数",
+    "graph.inputs": "输入",
     "graph.note_local": "边进入运算处的数字是局部导数 ∂输出/∂输入，"
                         "所以 输入的梯度 = Σ 输出的梯度 × 这个数字",
     "graph.note_ref": "虚线名字框：在别处画出的同一个 Value，为免一条长边而在用到它的地方重复画出",

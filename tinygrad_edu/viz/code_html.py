@@ -23,6 +23,7 @@ import builtins
 import html
 import io
 import keyword
+import re
 import tokenize
 from collections.abc import Sequence
 
@@ -38,9 +39,10 @@ p.note { max-width: 62em; color: #454c57; }
 .pair > .right { flex: 0 1 32em; }
 .pair.below { display: block; }
 .pair.below > .left, .pair.below > .right { width: 100%; margin-bottom: 1em; }
-.pair.below > .right svg { width: 100%; height: auto; }
-.pair > .right img, .pair > .right svg { max-width: 100%; height: auto; border: 1px solid #ddd;
-  background: white; }
+.pair.below > .right { overflow-x: auto; }  /* a graph too wide to read at the page's width scrolls */
+.pair.below > .right svg { max-width: none; }
+.pair > .right img, .pair > .right svg { box-sizing: border-box; max-width: 100%; height: auto;
+  border: 1px solid #ddd; background: white; overflow: visible; }
 pre.code { font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
   background: #ffffff; border: 1px solid #d8d8d0; border-radius: 4px; padding: 0.6em 0.8em;
   overflow: auto; max-height: 46em; counter-reset: line; tab-size: 4; }
@@ -152,12 +154,39 @@ def source_html(source: str, title: str, *, note: str = "", figure: str = "", la
     return code_page(title, [("", note, source, figure)], lang=lang)
 
 
+#: The smallest scale at which a wide graph below the code is drawn (a graph 4400 px wide at a page's
+#: 1350 px would be drawn at 31 %, its 14 px labels 4 px high).
+MIN_BELOW_SCALE = 0.75
+
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)(pt|px)?"')
+
+
+def _readable_width(figure: str) -> str:
+    """``figure`` with its leading ``<svg>`` sized to fill the width, but never below
+    MIN_BELOW_SCALE of its natural size nor above it.
+
+    >>> _readable_width('<svg width="300pt" height="10pt"></svg>')
+    '<svg style="width: min(400px, max(100%, 300px)); height: auto;" width="300pt" height="10pt"></svg>'
+    >>> _readable_width('<img src="g.png">')
+    '<img src="g.png">'
+    """
+    m = _SVG_WIDTH.match(figure)
+    if m is None:
+        return figure
+    natural = float(m.group(1)) * (4 / 3 if m.group(2) in (None, "pt") else 1)
+    least = natural * MIN_BELOW_SCALE
+    style = f"width: min({natural:.0f}px, max(100%, {least:.0f}px)); height: auto;"
+    return f'<svg style="{style}"' + figure[len("<svg"):]
+
+
 def code_page(title: str, sections: Sequence[tuple[str, ...]], *, intro: str = "",
               lang: str = "en") -> str:
     """A page of several ``(heading, note, source, figure)`` sections, each as in :func:`source_html`.
 
     A fifth element ``"below"`` puts that section's figure under the code, full width
-    (for a wide picture); the default, ``"beside"``, puts it to the right.
+    (for a wide picture); the default, ``"beside"``, puts it to the right.  A wide
+    ``<svg>`` below the code is shown at no less than :data:`MIN_BELOW_SCALE` of its
+    size, so its text stays readable, and scrolls sideways when that is wider than the page.
     """
     e = html.escape
     parts = ["<!DOCTYPE html>", f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
@@ -173,6 +202,8 @@ def code_page(title: str, sections: Sequence[tuple[str, ...]], *, intro: str = "
         if note:
             parts.append(f'<p class="note">{e(note)}</p>')
         code = highlight(source)
+        if figure and place == "below":
+            figure = _readable_width(figure)
         if figure:
             parts.append(f'<div class="pair {place}"><div class="left">{code}</div>'
                          f'<div class="right">{figure}</div></div>')

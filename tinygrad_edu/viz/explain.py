@@ -31,13 +31,15 @@ from typing import Any
 from tinygrad_edu import strings
 from tinygrad_edu.engine.value import Value
 from tinygrad_edu.viz.errors import check_size
-from tinygrad_edu.viz.labels import fixed_number, op_text, short_number, shown_names
+from tinygrad_edu.viz.labels import fixed_number, is_plain_name, op_text, operand, short_number, shown_names
 from tinygrad_edu.viz.walk import adjoints, local_derivatives, walk
 
 #: Paths longer than this many factors are printed with their middle elided.
 MAX_FACTORS = 10
 #: Intermediate values defined in the header before the rest is summarised.
 MAX_DEFINITIONS = 12
+#: A chain-rule line longer than this many characters continues on the next line at an ``=``.
+MAX_LINE = 100
 
 # A path under construction, as a linked list so that extending it is O(1):
 # (previous cell or None, (node, input position)).
@@ -222,6 +224,17 @@ def _tex_factor_name(node: Value, k: int, tex: dict[int, str], words: Mapping[st
     return frac
 
 
+def _tex_operands(names: dict[int, str], tex: dict[int, str]) -> dict[int, str]:
+    r"""Each LaTeX name as a part of a formula: in parentheses when its name is not plain
+    (:func:`~tinygrad_edu.viz.labels.is_plain_name`), so ``x1*w1`` reads
+    :math:`\partial (x1*w1)`, not :math:`\partial x1*w1`.
+
+    >>> _tex_operands({1: "w1", 2: "x1*w1"}, {1: "w_{1}", 2: r"\mathrm{x1*w1}"})
+    {1: 'w_{1}', 2: '\\left(\\mathrm{x1*w1}\\right)'}
+    """
+    return {k: t if is_plain_name(names[k]) else rf"\left({t}\right)" for k, t in tex.items()}
+
+
 def _tex_gap(k: int, words: Mapping[str, str] = _EN) -> str:
     return rf"\cdots\ (\text{{{words['explain.more'].format(n=k)}}})"
 
@@ -231,11 +244,16 @@ def _aligned(rows: Iterable[str]) -> str:
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
 
-def _header_md(order: list[Value], tex: dict[int, str], words: Mapping[str, str] = _EN) -> list[str]:
-    """The header of :func:`_header` in Markdown: the definitions as aligned LaTeX equations."""
+def _header_md(order: list[Value], tex: dict[int, str], words: Mapping[str, str] = _EN,
+               tex_ops: dict[int, str] | None = None) -> list[str]:
+    """The header of :func:`_header` in Markdown: the definitions as aligned LaTeX equations.
+
+    ``tex_ops`` are the names as parts of a formula (:func:`_tex_operands`); by default ``tex``.
+    """
     md: list[str] = []
     inner, leaves, specs = _header_parts(order)
-    rows = [rf"{tex[id(v)]} &= {_tex_op(v, tex, words=words)} = {_tex_value(v.data)}"
+    ops = tex if tex_ops is None else tex_ops
+    rows = [rf"{tex[id(v)]} &= {_tex_op(v, ops, words=words)} = {_tex_value(v.data)}"
             for v in inner[:MAX_DEFINITIONS]]
     if rows:
         md.append(_aligned(rows))
@@ -315,10 +333,38 @@ def _used_twice(node: Value, k: int) -> bool:
 
 
 def _factor_name(node: Value, k: int, names: dict[int, str], words: Mapping[str, str] = _EN) -> str:
-    text = f"d{names[id(node)]}/d{names[id(node.inputs[k])]}"
+    text = f"d{operand(names[id(node)])}/d{operand(names[id(node.inputs[k])])}"
     if _used_twice(node, k):
         text += words["explain.argument"].format(k=k + 1)
     return text
+
+
+def _wrap(line: str, width: int = MAX_LINE) -> list[str]:
+    """A chain-rule line cut before its ``=`` signs so no line is longer than ``width`` (when it can be):
+    the continuation lines start with ``=`` under the first one, so no number is split by a soft wrap.
+
+    >>> line = "do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1)/dw1 = 0.5000 × 1.0000 × 2.0000 = 1.0000"
+    >>> for row in _wrap(line, width=60):
+    ...     print(row)
+    do/dw1 = do/dn · dn/d(x1*w1 + x2*w2) · d(x1*w1)/dw1
+           = 0.5000 × 1.0000 × 2.0000 = 1.0000
+    """
+    if len(line) <= width or " = " not in line:
+        return [line]
+    head, first, *parts = line.split(" = ")
+    if not parts:
+        return [line]
+    pad = " " * len(head)
+    rows = [f"{head} = {first}"]  # the left side never stands alone; the numbers start a new line
+    row = f"{pad} = {parts[0]}"
+    for part in parts[1:]:
+        if len(row) + 3 + len(part) <= width:
+            row += " = " + part
+        else:
+            rows.append(row)
+            row = f"{pad} = {part}"
+    rows.append(row)
+    return rows
 
 
 def _text_gap(k: int, words: Mapping[str, str] = _EN) -> str:
@@ -439,6 +485,7 @@ def explain(
     index = {id(v): i for i, v in enumerate(order)}
     names = shown_names(order)
     tex = {k: _tex_name(n) for k, n in names.items()}
+    tex_ops = _tex_operands(names, tex)  # names inside a formula: d(x1*w1), not dx1*w1
     rname = names[id(root)]
     if not root.requires_grad:
         return Explanation(words["explain.constant"].format(name=rname, value=fixed_number(root.data)),
@@ -448,12 +495,12 @@ def explain(
     local = {id(v): local_derivatives(v) for v in order if not v.is_leaf}
     adj = adjoints(order)
     lines = _header(order, names, lang)
-    md = _header_md(order, tex, words)
+    md = _header_md(order, tex, words, tex_ops)
     lines.append("")
     for x in targets:
         xname = names[id(x)]
-        lhs = f"d{rname}/d{xname}"
-        tex_lhs = _tex_d(tex[id(root)], tex[id(x)])
+        lhs = f"d{operand(rname)}/d{operand(xname)}"
+        tex_lhs = _tex_d(tex_ops[id(root)], tex_ops[id(x)])
         total = fixed_number(adj[id(x)])
         if x is root:
             lines.append(f"{lhs} = 1.0000 " + words["explain.itself"].format(name=rname))
@@ -471,7 +518,7 @@ def explain(
             if len(factors) == 1:
                 one = _factor_name(path[0][0], path[0][1], names, words)
                 texts.append((f"{one} = {fixed_number(product)}", product))
-                tex_terms.append(f"{_tex_factor_name(path[0][0], path[0][1], tex, words)} = "
+                tex_terms.append(f"{_tex_factor_name(path[0][0], path[0][1], tex_ops, words)} = "
                                  f"{_tex_value(product)}")
                 continue
 
@@ -482,7 +529,7 @@ def explain(
                 return fixed_number(factors[i])
 
             def tex_symbol(i: int, path: list[tuple[Value, int]] = path) -> str:
-                return _tex_factor_name(path[i][0], path[i][1], tex, words)
+                return _tex_factor_name(path[i][0], path[i][1], tex_ops, words)
 
             def tex_number(i: int, factors: list[float] = factors) -> str:
                 return _tex_factor(factors[i])
@@ -526,4 +573,6 @@ def explain(
             lines.append(f"  {lhs} = {_signed_sum([p for _, p in texts])} = {total}")
             tex_sum = _signed_sum([p for _, p in texts], _tex_value, "-")
             md.append(f"$${tex_lhs} = {tex_sum} = {_tex_number(total)}$$")
+    body = len(lines) - lines[::-1].index("")  # the chain rule follows the header's blank line
+    lines[body:] = [row for line in lines[body:] for row in _wrap(line)]
     return Explanation("\n".join(lines), "\n\n".join(md))

@@ -197,8 +197,9 @@ def _natural(key: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
 class _Builder:
     """Collects DOT statements (as text) with the cluster each belongs to, then nests the clusters."""
 
-    def __init__(self) -> None:
+    def __init__(self, inputs_label: str = "inputs") -> None:
         self.items: list[tuple[tuple[str, ...] | None, str]] = []
+        self.inputs_label = inputs_label  # the name of the model's inputs' box, in the picture's language
 
     def node(self, owner: tuple[str, ...] | None, name: str, attrs: dict[str, str]) -> None:
         self.items.append((owner, f"{name} [{attr_list(attrs)}]"))
@@ -232,7 +233,8 @@ class _Builder:
         def place(key: tuple[str, ...], depth: int) -> None:
             pad = "\t" * depth
             out.append(f"{pad}subgraph cluster_{next(counter)} {{")
-            style = {"label": Html(html_text(".".join(key))), "style": "rounded,dashed", "color": "#9ca3af",
+            name = self.inputs_label if key == INPUTS_CLUSTER else ".".join(key)
+            style = {"label": Html(html_text(name)), "style": "rounded,dashed", "color": "#9ca3af",
                      "fontsize": "10", "fontcolor": "#6b7280"}
             out.append(f"{pad}\t{attr_list(style)}")
             out.extend(f"{pad}\t{stmt}" for stmt in tree[key])
@@ -360,7 +362,7 @@ def build_source(
     module_inputs = {id(x) for v in order if id(v) in owner_of and not v.is_leaf
                      for x in v.inputs if x.is_leaf and id(x) not in owner_of}
 
-    b = _Builder()
+    b = _Builder(words["graph.inputs"])
     for i, v in enumerate(order):
         vid = f"v{i}"
         owner = INPUTS_CLUSTER if id(v) in module_inputs else owner_of.get(id(v))
@@ -489,16 +491,20 @@ def graph_source(
 def digraph_of(source: str, format: str | None = None) -> graphviz.Digraph:  # noqa: A002
     """A ``graphviz.Digraph`` whose ``.source`` is exactly ``source`` (as written by :func:`build_source`).
 
+    It is a :class:`~tinygrad_edu.viz.digraph.FittedDigraph`: in a notebook a wide
+    picture shrinks to the output's width instead of running off its right edge.
     ``format`` (``"svg"``, ``"png"``, ...) is the one its ``render()`` and ``pipe()`` write.
     """
     gv = import_graphviz()
+    from tinygrad_edu.viz.digraph import FittedDigraph  # imports graphviz: only once it is known present
+
     if format is None:
-        g = gv.Digraph(name="graph")
+        g = FittedDigraph(name="graph")
     else:
         if not isinstance(format, str) or format.lower() not in gv.FORMATS:
             raise ValueError(f"format must be one of Graphviz's output formats such as 'svg', 'png' or "
                              f"'pdf', got {format!r}")
-        g = gv.Digraph(name="graph", format=format.lower())
+        g = FittedDigraph(name="graph", format=format.lower())
     g.body.extend(line + "\n" for line in source.splitlines()[1:-1])
     return g
 

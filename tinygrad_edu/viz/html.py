@@ -407,8 +407,8 @@ class BackwardSteps:
         srcdoc = html.escape(self.html, quote=True)
         title = html.escape(strings.text(self._lang, "steps.iframe_title", name=self._name), quote=True)
         return (f'<iframe srcdoc="{srcdoc}" sandbox="allow-scripts" title="{title}" '
-                f'style="width: 100%; height: {self.height}px; border: 1px solid #e5e7eb; '
-                f'border-radius: 6px;" loading="eager"></iframe>')
+                f'style="box-sizing: border-box; width: 100%; height: {self.height}px; '
+                f'border: 1px solid #e5e7eb; border-radius: 6px;" loading="eager"></iframe>')
 
     def __repr__(self) -> str:
         return (f"<BackwardSteps of {self._name}: {self.n_frames} frames; shown inline in a notebook, "

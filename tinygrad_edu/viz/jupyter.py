@@ -73,13 +73,44 @@ def mimebundle(value: Value, max_nodes: int = JUPYTER_MAX_NODES,
         return _note(text, lang, "no_dot")
     except (GraphTooLargeError, DotFailedError, OSError) as exc:
         return _note(text, lang, "failed", error=" ".join(str(exc).split()))
+    return _picture_bundle(source, svg, text, timeout=timeout, what=f"{n} Values")
+
+
+def _picture_bundle(source: str, svg: str, text: str, *, timeout: float | None, what: str) -> dict[str, str]:
+    """``svg`` as fitted ``text/html`` and ``image/svg+xml``, the PNG of ``source`` when ``dot`` makes one."""
     bundle = {"text/html": _fitted_html(svg, text), "image/svg+xml": svg, "text/plain": text}
     try:  # a PNG too: JupyterLab shows no SVG of an untrusted notebook (one run elsewhere)
-        png = run_dot(source, "png", timeout=timeout, what=f"{n} Values")
+        png = run_dot(source, "png", timeout=timeout, what=what)
     except (DotTimeoutError, GraphvizNotFoundError, GraphTooLargeError, DotFailedError, OSError):
         return bundle
     bundle["image/png"] = base64.b64encode(png).decode("ascii")
     return bundle
+
+
+def digraph_bundle(source: str, text: str, timeout: float | None = None) -> dict[str, str]:
+    """The picture of a DOT ``source`` for Jupyter, scaled to the output's width like a Value's.
+
+    What :func:`~tinygrad_edu.viz.draw_graph` and :func:`~tinygrad_edu.viz.draw_dot`
+    return displays through this: ``text/html`` (the SVG in an ``<img>`` no wider
+    than the output), ``image/svg+xml``, ``image/png`` and ``text/plain``
+    (``text``).  When ``dot`` is missing or fails, the bundle holds ``text`` and a
+    note saying why.  ``timeout`` is the usual bound on ``dot`` (None: the default
+    one, see :func:`~tinygrad_edu.viz.dot.dot_timeout`).
+
+    >>> bundle = digraph_bundle('digraph "graph" { a -> b }', "a -> b")
+    >>> sorted(bundle)
+    ['image/png', 'image/svg+xml', 'text/html', 'text/plain']
+    >>> 'style="max-width: 100%; height: auto;"' in bundle["text/html"]
+    True
+    """
+    lang = strings.get_language()
+    try:
+        svg = run_dot(source, "svg", timeout=timeout, what="the graph").decode("utf-8")
+    except GraphvizNotFoundError:
+        return _note(text, lang, "no_dot")
+    except (DotTimeoutError, DotFailedError, OSError) as exc:
+        return _note(text, lang, "failed", error=" ".join(str(exc).split()))
+    return _picture_bundle(source, svg, text, timeout=timeout, what="the graph")
 
 
 def _fitted_html(svg: str, text: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -180,6 +181,32 @@ def shown_names(order: Sequence[Value], max_chars: int = 60) -> dict[int, str]:
     return shown
 
 
+_PLAIN_NAME = re.compile(r"[^\W\d]\w*(?:\.\w+)*(?:#\d+)?|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|[-+]?inf|nan")
+
+
+def is_plain_name(name: str) -> bool:
+    """Whether ``name`` reads as one symbol inside a formula: a name (letters, digits, ``_``, dots
+    between parts, as ``w1`` or ``layers.0.b``, maybe with the ``#2`` that tells two alike labels
+    apart) or a number.
+
+    >>> is_plain_name("w1"), is_plain_name("layers.0.b"), is_plain_name("数据"), is_plain_name("-2.5")
+    (True, True, True, True)
+    >>> is_plain_name("x1*w1"), is_plain_name("x1*w1 + x2*w2"), is_plain_name("my loss"), is_plain_name("x#2")
+    (False, False, False, True)
+    """
+    return _PLAIN_NAME.fullmatch(name) is not None
+
+
+def operand(name: str) -> str:
+    """``name`` as a part of a formula: in parentheses unless it is a plain name or number,
+    so a label such as ``x1*w1`` reads ``d(x1*w1)`` and ``(x1*w1) + (x2*w2)``.
+
+    >>> operand("w1"), operand("x1*w1"), operand("-2")
+    ('w1', '(x1*w1)', '-2')
+    """
+    return name if is_plain_name(name) else f"({name})"
+
+
 def op_text(v: Value, names: dict[int, str], max_args: int = 6, lang: str = "en") -> str:
     """How ``v`` was computed, in math notation with its inputs' names: ``w × x``, ``σ(u2)``, ``u1 ** 2``.
 
@@ -194,6 +221,12 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6, lang: str = "en"
     ('max(a, b)', 'min(a, 0)')
     >>> op_text(a.leaky_relu(0.1), n), op_text(a.clamp(max=1), n), op_text(a.softplus(2), n)
     ('LReLU(a, negative_slope=0.1)', 'clamp(a, max=1)', 'softplus(a, beta=2)')
+
+    A name that is not plain (:func:`is_plain_name`) is bracketed where an operator joins it:
+
+    >>> n = {id(a): "x1*w1", id(b): "x2*w2"}
+    >>> op_text(a + b, n), op_text(a ** 2, n), op_text(a.tanh(), n)
+    ('(x1*w1) + (x2*w2)', '(x1*w1) ** 2', 'tanh(x1*w1)')
     """
     spec = v.op_spec
     if spec is None:
@@ -204,16 +237,16 @@ def op_text(v: Value, names: dict[int, str], max_args: int = 6, lang: str = "en"
     if spec.arity == 2:  # an operator between its inputs; a named one as a call: max(a, b)
         if spec.symbol.isalpha():
             return f"{spec.symbol}({args[0]}, {args[1]})"
-        return f"{args[0]} {spec.symbol} {args[1]}"
+        return f"{operand(args[0])} {spec.symbol} {operand(args[1])}"
     if spec.name == "pow":
-        return f"{args[0]} ** {short_number(float(param))}"
+        return f"{operand(args[0])} ** {short_number(float(param))}"
     if spec.name == "neg":
-        return f"{spec.symbol}{args[0]}"
+        return f"{spec.symbol}{operand(args[0])}"
     if spec.arity == 1 and "·" in spec.symbol:
         return spec.symbol.replace("·", args[0])
     if spec.name == "dot":  # dot(w1..wn, x1..xn) = w1·x1 + ... + wn·xn
         half = len(args) // 2
-        wrap = [f"({a})" if a.startswith("-") else a for a in args]
+        wrap = [f"({a})" if a.startswith("-") else operand(a) for a in args]
         terms = [f"{wrap[i]}·{wrap[half + i]}" for i in range(half)]
         if len(terms) > max_args:
             terms = [*terms[: max_args - 1], "… " + more.format(n=len(terms) - max_args + 1)]
