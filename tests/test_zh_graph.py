@@ -360,6 +360,8 @@ def test_cli_graph_lang_zh(tmp_path, capsys):
 
 @needs_dot
 def test_tour_demo_draws_its_graph_in_chinese(tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="the demo draws with plots: needs matplotlib, which is not "
+                                             'installed (pip install -e ".[viz]")')
     from tinygrad_edu.tour import find_demos, run_demo
 
     (path,) = find_demos(names=["chain_rule_graph"])
