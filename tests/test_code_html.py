@@ -139,3 +139,18 @@ def test_a_wide_graph_below_stays_readable_and_a_graph_beside_fits(browser):
     # below: not shrunk past MIN_BELOW_SCALE of its size; its box scrolls sideways instead
     assert below["svg"] >= natural * MIN_BELOW_SCALE - 1 and below["svg"] > below["box"]
     assert below["scrolls"] == "auto"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_graph_below_wider_than_a_page_says_it_scrolls_and_a_narrow_one_does_not(lang):
+    from tinygrad_edu.strings import text
+    from tinygrad_edu.viz.code_html import MIN_BELOW_SCALE, SCROLL_HINT_WIDTH, code_page
+
+    hint = text(lang, "code.scroll_hint")
+    wide_pt = (SCROLL_HINT_WIDTH / MIN_BELOW_SCALE + 100) * 3 / 4  # drawn at least SCROLL_HINT_WIDTH + 75 px
+    wide = code_page("t", [("h", "n", "x = 1\n", f'<svg width="{wide_pt:.0f}pt" height="10pt"></svg>', "below")],
+                     lang=lang)
+    narrow = code_page("t", [("h", "n", "x = 1\n", '<svg width="600pt" height="10pt"></svg>', "below")], lang=lang)
+    beside = code_page("t", [("h", "n", "x = 1\n", f'<svg width="{wide_pt:.0f}pt" height="10pt"></svg>')],
+                       lang=lang)
+    assert wide.count(hint) == 1 and hint not in narrow and hint not in beside

@@ -259,6 +259,7 @@ TABLE: dict[str, str] = {
         " Python function: backprop_written_out.html (next to this picture) shows it syntax-coloured"
         " beside the graph, line by line - the forward pass, then one line per gradient (d_z"
         " = p − 1), each with the op's local derivative from the registry.",
+    "code.scroll_hint": "The graph is wider than the page: scroll it sideways to see the rest.",
     "code.page_title": "Backprop written out: the programs tg.compile generates",
     "code.intro":
         "tg.compile(fn, params) runs fn once, records its graph and writes forward and backward"

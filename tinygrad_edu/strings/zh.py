@@ -239,6 +239,7 @@ TABLE: dict[str, str] = {
         "：backprop_written_out.html（与本图同一文件夹）把它语法着色后放在图旁边，逐行对照——"
         "先是前向计算，再是每个梯度一行（d_z = p − 1），每行注释是运算注册表里该运算的局部"
         "导数。",
+    "code.scroll_hint": "这张图比页面宽：横向滚动可以看到其余部分。",
     "code.page_title": "写出来的反向传播：tg.compile 生成的程序",
     "code.intro":
         "tg.compile(fn, params) 先运行一次 fn，记录它的计算图，再把前向和反向写成一个没有"

@@ -27,6 +27,8 @@ import re
 import tokenize
 from collections.abc import Sequence
 
+from tinygrad_edu.strings import text as string_text
+
 __all__ = ["highlight", "source_html", "code_page", "STYLE"]
 
 #: The page's styles: light background, one colour per kind of token.
@@ -159,6 +161,15 @@ def source_html(source: str, title: str, *, note: str = "", figure: str = "", la
 MIN_BELOW_SCALE = 0.75
 
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)(pt|px)?"')
+#: A graph below the code whose least drawn width passes this is wider than a page: the page says so.
+SCROLL_HINT_WIDTH = 1200
+_LEAST = re.compile(r'<svg style="width: min\([0-9]+px, max\(100%, ([0-9]+)px\)\)')
+
+
+def _least_width(figure: str) -> float:
+    """The least width, in px, that :func:`_readable_width` gave ``figure`` (0 when it gave none)."""
+    m = _LEAST.match(figure)
+    return float(m.group(1)) if m else 0.0
 
 
 def _readable_width(figure: str) -> str:
@@ -202,11 +213,14 @@ def code_page(title: str, sections: Sequence[tuple[str, ...]], *, intro: str = "
         if note:
             parts.append(f'<p class="note">{e(note)}</p>')
         code = highlight(source)
+        hint = ""
         if figure and place == "below":
             figure = _readable_width(figure)
+            if _least_width(figure) > SCROLL_HINT_WIDTH:
+                hint = f'<p class="note">{e(string_text(lang, "code.scroll_hint"))}</p>'
         if figure:
             parts.append(f'<div class="pair {place}"><div class="left">{code}</div>'
-                         f'<div class="right">{figure}</div></div>')
+                         f'<div class="right">{hint}{figure}</div></div>')
         else:
             parts.append(code)
     parts.append("</body></html>")
