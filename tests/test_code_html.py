@@ -148,9 +148,9 @@ def test_a_graph_below_wider_than_a_page_says_it_scrolls_and_a_narrow_one_does_n
 
     hint = text(lang, "code.scroll_hint")
     wide_pt = (SCROLL_HINT_WIDTH / MIN_BELOW_SCALE + 100) * 3 / 4  # drawn at least SCROLL_HINT_WIDTH + 75 px
-    wide = code_page("t", [("h", "n", "x = 1\n", f'<svg width="{wide_pt:.0f}pt" height="10pt"></svg>', "below")],
-                     lang=lang)
-    narrow = code_page("t", [("h", "n", "x = 1\n", '<svg width="600pt" height="10pt"></svg>', "below")], lang=lang)
-    beside = code_page("t", [("h", "n", "x = 1\n", f'<svg width="{wide_pt:.0f}pt" height="10pt"></svg>')],
-                       lang=lang)
+    wide_svg = f'<svg width="{wide_pt:.0f}pt" height="10pt"></svg>'
+    narrow_svg = '<svg width="600pt" height="10pt"></svg>'
+    wide = code_page("t", [("h", "n", "x = 1\n", wide_svg, "below")], lang=lang)
+    narrow = code_page("t", [("h", "n", "x = 1\n", narrow_svg, "below")], lang=lang)
+    beside = code_page("t", [("h", "n", "x = 1\n", wide_svg)], lang=lang)
     assert wide.count(hint) == 1 and hint not in narrow and hint not in beside
