@@ -163,13 +163,14 @@ MIN_BELOW_SCALE = 0.75
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)(pt|px)?"')
 #: A graph below the code whose least drawn width passes this is wider than a page: the page says so.
 SCROLL_HINT_WIDTH = 1200
-_LEAST = re.compile(r'<svg style="width: min\([0-9]+px, max\(100%, ([0-9]+)px\)\)')
 
 
-def _least_width(figure: str) -> float:
-    """The least width, in px, that :func:`_readable_width` gave ``figure`` (0 when it gave none)."""
-    m = _LEAST.match(figure)
-    return float(m.group(1)) if m else 0.0
+def _natural_width(figure: str) -> float | None:
+    """The width in px of ``figure``'s leading ``<svg>`` (None for anything else)."""
+    m = _SVG_WIDTH.match(figure)
+    if m is None:
+        return None
+    return float(m.group(1)) * (4 / 3 if m.group(2) in (None, "pt") else 1)
 
 
 def _readable_width(figure: str) -> str:
@@ -181,10 +182,9 @@ def _readable_width(figure: str) -> str:
     >>> _readable_width('<img src="g.png">')
     '<img src="g.png">'
     """
-    m = _SVG_WIDTH.match(figure)
-    if m is None:
+    natural = _natural_width(figure)
+    if natural is None:
         return figure
-    natural = float(m.group(1)) * (4 / 3 if m.group(2) in (None, "pt") else 1)
     least = natural * MIN_BELOW_SCALE
     style = f"width: min({natural:.0f}px, max(100%, {least:.0f}px)); height: auto;"
     return f'<svg style="{style}"' + figure[len("<svg"):]
@@ -215,8 +215,9 @@ def code_page(title: str, sections: Sequence[tuple[str, ...]], *, intro: str = "
         code = highlight(source)
         hint = ""
         if figure and place == "below":
+            natural = _natural_width(figure)
             figure = _readable_width(figure)
-            if _least_width(figure) > SCROLL_HINT_WIDTH:
+            if natural is not None and natural * MIN_BELOW_SCALE > SCROLL_HINT_WIDTH:
                 hint = f'<p class="note">{e(string_text(lang, "code.scroll_hint"))}</p>'
         if figure:
             parts.append(f'<div class="pair {place}"><div class="left">{code}</div>'
