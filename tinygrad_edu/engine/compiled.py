@@ -209,7 +209,9 @@ class CompiledStep:
         listed twice.
         """
         out, grads = self._program(True, False)
-        return out, grads
+        # backward() sums each gradient from 0.0, the program from its first term: the two differ only
+        # when every term is -0.0 (0.0 + -0.0 is 0.0), which 0.0 + g puts right
+        return out, tuple([0.0 + g for g in grads])
 
     def __len__(self) -> int:
         return self.num_ops

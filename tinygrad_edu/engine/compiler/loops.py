@@ -30,6 +30,8 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator, Sequence
+from itertools import accumulate, compress
+from operator import attrgetter
 from typing import Any
 
 from tinygrad_edu.engine.compiler.codegen import MAX_DEPTH, OpPlan, Writer, _render
@@ -69,22 +71,15 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
         return []
     n = g.n_walked
     inputs, ops = g.inputs, g.ops
-    # pass 1: each op node's rank among op nodes, and the last user of every node
-    rank = [-1] * n
-    before = [0] * (n + 1)  # op nodes before walked index i
-    opidx: list[int] = []
+    # pass 1 (in C, by iterators): each op node's rank among op nodes, and the last user of every node
+    walked_ops = ops[:n]
+    is_op = list(map(bool, map(attrgetter("arity"), walked_ops)))
+    before = list(accumulate(is_op, initial=0))  # op nodes before walked index i: an op node's rank
+    opidx = list(compress(range(n), is_op))
     maxuse = [-1] * len(g.nodes)
-    r = 0
-    for i in range(n):
-        before[i] = r
-        if ops[i].arity == 0:
-            continue
-        rank[i] = r
-        r += 1
-        opidx.append(i)
+    for i in opidx:
         for j in inputs[i]:
-            maxuse[j] = i
-    before[n] = r
+            maxuse[j] = i  # the last write is the last user
     # pass 2: each op node's block (the run of the walk just before it, made of its inputs' blocks), and
     # whether anything outside the block reads a node of it other than its root
     start = list(range(n))
@@ -99,7 +94,7 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
             if c not in ins:
                 break
             s = start[c]
-            if rank[c] >= 0:
+            if is_op[c]:
                 m = maxuse[c]
                 if m > far:
                     far = m
@@ -109,7 +104,7 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
         start[i] = s
         reach[i] = far
         if far <= i:
-            size = rank[i] + 1 - before[s]
+            size = before[i] + 1 - before[s]
             if size >= MIN_BODY:
                 key = (size, id(ops[i]))
                 b = buckets.get(key)
@@ -128,13 +123,13 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
             s = start[i]
             if taken[i] or any(taken[s:i + 1]):
                 continue
-            shape, data = _shape(g, s, i, rank)
+            shape, data = _shape(g, s, i, is_op, before)
             shapes.setdefault(shape, []).append((s, i, data))
         for shape, found in shapes.items():
             if len(found) < MIN_REPEAT:
                 continue
             s0, r0, _ = found[0]
-            members = [k for k in range(s0, r0 + 1) if rank[k] >= 0]
+            members = list(compress(range(s0, r0 + 1), is_op[s0:r0 + 1]))
             if not _loopable(g, members, shape, kept) or not any(type(e) is int and e < -1
                                                                   for enc in shape for e in enc[2:]):
                 continue
@@ -144,7 +139,7 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
     return _in_order(g, groups)
 
 
-def _shape(g: Graph, s: int, i: int, rank: list[int]) -> tuple[tuple[Any, ...], list[int]]:
+def _shape(g: Graph, s: int, i: int, is_op: list[bool], rank: list[int]) -> tuple[tuple[Any, ...], list[int]]:
     """The region's ops and connections, equal for regions one body computes; and its data inputs.
 
     Each op node is ``(op, parameter, inputs...)`` where an input is an op node
@@ -152,19 +147,17 @@ def _shape(g: Graph, s: int, i: int, rank: list[int]) -> tuple[tuple[Any, ...], 
     every region), or the region's k-th own input or constant (``("x", k)``).
     """
     nodes, inputs, ops, params = g.nodes, g.inputs, g.ops, g.param_at
-    n = len(rank)
+    n = len(is_op)
     out: list[Any] = []
     add = out.append
     data: list[int] = []
     slot: dict[int, tuple[str, int]] = {}
-    for k in range(s, i + 1):
+    for k in compress(range(s, i + 1), is_op[s:i + 1]):
         rk = rank[k]
-        if rk < 0:
-            continue
         op = ops[k]
         enc: list[Any] = [id(op), None if op.arity == 2 else _param_key(nodes[k])]
         for j in inputs[k]:
-            if j < n and rank[j] >= 0:
+            if j < n and is_op[j]:
                 enc.append(rk - rank[j])
             elif j in params:
                 enc.append(-2 - j)
@@ -404,7 +397,8 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             name = vnames[q] = new(f"t{q}")
             fwd.append(f"        {name} = {text}")
             expr[q] = (name, ATOM, 0, ())
-    kept_names = [vnames[q] for q in range(m) if keep[q]] + [xexpr[c][0] for c in sorted(keep_x)]
+    kept_names = ([vnames[q] for q in range(m) if keep[q]]
+                  + [xexpr[c][0] for c in sorted(keep_x) if grp.kinds[c] != "literal"])
     fwd.append(f"        {outs}.append({expr[root][0]})")
     fwd.append(f"        {saved}.append(({', '.join(kept_names)}{',' if len(kept_names) == 1 else ''}))")
     fwd.append(f"    return {outs}, {saved}")
