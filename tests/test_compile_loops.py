@@ -24,7 +24,8 @@ from hypothesis import strategies as hst
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Value
-from tinygrad_edu.engine.compiler import loops
+from tinygrad_edu.engine.compiler import regions
+from tinygrad_edu.engine.compiler.trace import Graph
 from tinygrad_edu.engine.value import apply_op
 from tinygrad_edu.ops import REGISTRY, Op
 from tinygrad_edu.testing import strategies as st
@@ -33,9 +34,9 @@ from tinygrad_edu.testing import strategies as st
 @pytest.fixture
 def looped(monkeypatch):
     """Loop any graph with two or more repeated regions of two or more ops."""
-    monkeypatch.setattr(loops, "LOOP_MIN_OPS", 0)
-    monkeypatch.setattr(loops, "MIN_REPEAT", 2)
-    monkeypatch.setattr(loops, "MIN_BODY", 2)
+    monkeypatch.setattr(regions, "LOOP_MIN_OPS", 0)
+    monkeypatch.setattr(regions, "MIN_REPEAT", 2)
+    monkeypatch.setattr(regions, "MIN_BODY", 2)
 
 
 def bits(x: float) -> bytes:
@@ -93,12 +94,21 @@ def test_an_mlp_batch_is_one_loop_with_eager_numbers(looped, sum_kind, reg_first
     assert_bitwise_eager(step, fn, params)
 
 
+def test_a_tg_sum_over_many_looped_outputs_reads_them_as_one_slice(looped):
+    """40 regions feed one tg.sum: the rest of the program reads their outputs as one slice."""
+    model, _, fn = mlp_batch(points=40, hidden=2, sum_kind="tg.sum")
+    params = model.parameters()
+    step = tg.compile(fn, params)
+    assert n_loops(step) == 1 and "LEAF_DATA[" in step.source
+    assert_bitwise_eager(step, fn, params)
+
+
 def test_training_steps_into_grad_match_eager(looped):
-    model, X, fn = mlp_batch(points=8, act="tanh")
+    model, _, fn = mlp_batch(points=8, act="tanh")
     step = tg.compile(fn, model.parameters())
     assert n_loops(step) == 1
     opt = tg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    eager_model, eager_X, eager_fn = mlp_batch(points=8, act="tanh")  # the same seeds: the same model and data
+    eager_model, _, eager_fn = mlp_batch(points=8, act="tanh")  # the same seeds: the same model, data
     eager_opt = tg.optim.SGD(eager_model.parameters(), lr=0.1, momentum=0.9)
     for _ in range(5):
         opt.zero_grad()
@@ -121,7 +131,7 @@ def test_the_benchmark_graph_is_looped_at_the_real_thresholds():
     model, loss = workload(Value, 6, 30)
     params = model.parameters()
     step = tg.compile(loss, params)
-    assert step.num_ops > loops.LOOP_MIN_OPS
+    assert step.num_ops > regions.LOOP_MIN_OPS
     assert n_loops(step) == 1
     assert "30 regions of" in step.source
     model.zero_grad()
@@ -135,9 +145,9 @@ def test_the_benchmark_graph_is_looped_at_the_real_thresholds():
 
 
 def test_small_programs_are_not_looped():
-    model, X, fn = mlp_batch(points=3, hidden=2)
+    model, _, fn = mlp_batch(points=3, hidden=2)
     step = tg.compile(fn, model.parameters())
-    assert step.num_ops <= loops.LOOP_MIN_OPS
+    assert step.num_ops <= regions.LOOP_MIN_OPS
     assert "def loop" not in step.source
 
 
@@ -185,11 +195,11 @@ ACTS = ["relu", "tanh", "sigmoid", "silu", "gelu", "leaky_relu", "softplus", "ex
        same_constant=hst.booleans(), shared_leaf=hst.booleans(),
        extra=hst.sampled_from(["none", "repeat", "unused"]),
        seed=hst.integers(0, 2**16))
-def test_random_batch_graphs_give_eager_numbers(acts, points, reduce, penalty, same_constant, shared_leaf, extra,
-                                                seed):
+def test_random_batch_graphs_give_eager_numbers(acts, points, reduce, penalty, same_constant, shared_leaf,
+                                                extra, seed):
     """Per-sample activations, reductions, constants, where the penalty sits: compiled equals eager."""
-    loops_min, repeat_min, body_min = loops.LOOP_MIN_OPS, loops.MIN_REPEAT, loops.MIN_BODY
-    loops.LOOP_MIN_OPS, loops.MIN_REPEAT, loops.MIN_BODY = 0, 2, 2
+    loops_min, repeat_min, body_min = regions.LOOP_MIN_OPS, regions.MIN_REPEAT, regions.MIN_BODY
+    regions.LOOP_MIN_OPS, regions.MIN_REPEAT, regions.MIN_BODY = 0, 2, 2
     try:
         rng = random.Random(seed)
         w = [Value(rng.uniform(-1, 1), label=f"w{k}") for k in range(3)]
@@ -220,7 +230,8 @@ def test_random_batch_graphs_give_eager_numbers(acts, points, reduce, penalty, s
             elif reduce == "mean of squares":
                 terms = [F.mse_loss(h, yv) for h, yv in outs]
             else:
-                terms = [F.cross_entropy([h, h * yv, Value(0.25, requires_grad=False)], 1) for h, yv in outs]
+                third = Value(0.25, requires_grad=False)
+                terms = [F.cross_entropy([h, h * yv, third], 1) for h, yv in outs]
             pen = w[0] * w[0] + b * b
             if penalty == "inside":
                 terms.insert(len(terms) // 2, pen)
@@ -260,12 +271,12 @@ def test_random_batch_graphs_give_eager_numbers(acts, points, reduce, penalty, s
         assert [bits(g) for g in got] == [bits(p.grad) for p in params]
         assert bits(value) == bits(out.data)
     finally:
-        loops.LOOP_MIN_OPS, loops.MIN_REPEAT, loops.MIN_BODY = loops_min, repeat_min, body_min
+        regions.LOOP_MIN_OPS, regions.MIN_REPEAT, regions.MIN_BODY = loops_min, repeat_min, body_min
 
 
 # ---------------------------------------------------------------- what is and is not looped
 def test_a_penalty_between_samples_keeps_eager_order_by_not_looping_across_it(looped):
-    """A parameter's gradient gets a term from a node between two regions: those regions cannot be one loop."""
+    """A parameter's gradient gets a term from a node between two regions: they cannot be one loop."""
     w = Value(0.7, label="w")
     X = [Value(float(k), requires_grad=False) for k in range(6)]
 
@@ -276,19 +287,18 @@ def test_a_penalty_between_samples_keeps_eager_order_by_not_looping_across_it(lo
 
     step = tg.compile(fn, [w])
     assert_bitwise_eager(step, fn, [w])
-    group = loops.find_groups(_graph(fn, [w]))
-    for grp in group:  # any loop kept has no other user of w between its first and last region
-        inside = [i for s, i in grp.regions]
-        assert len(inside) >= 2
-
-
-def _graph(fn, params):
-    from tinygrad_edu.engine.compiler.trace import Graph
-    return Graph(fn(), params)
+    g = Graph(fn(), [w])
+    w_at = g.index[id(w)]
+    found = regions.find_groups(g)
+    for grp in found:  # a loop kept has no other user of w between its first and last region
+        between = [i for i in regions.outside(g.n_walked, found)
+                   if w_at in g.inputs[i] and grp.lo < i < grp.hi]
+        assert between == []
+    assert n_loops(step) == len(found)
 
 
 def test_auxiliary_outputs_inside_a_region_are_kept_by_not_looping_them(looped):
-    model, X, fn = mlp_batch(points=4)
+    model, X, _ = mlp_batch(points=4)
     params = model.parameters()
     scores: list[Value] = []
 
@@ -333,7 +343,7 @@ def test_custom_functions_are_not_looped_and_still_equal_eager(looped):
 
 
 def test_a_deep_copy_of_a_looped_step_trains_the_copy(looped):
-    model, X, fn = mlp_batch(points=5)
+    model, _, fn = mlp_batch(points=5)
     step = tg.compile(fn, model.parameters())
     assert n_loops(step) == 1
     model2, step2 = copy.deepcopy((model, step))
@@ -349,7 +359,7 @@ def test_a_deep_copy_of_a_looped_step_trains_the_copy(looped):
 
 
 def test_the_loop_source_reads_as_one_sample(looped):
-    model, X, fn = mlp_batch(points=4, hidden=2)
+    model, _, fn = mlp_batch(points=4, hidden=2)
     step = tg.compile(fn, model.parameters())
     src = step.source
     assert "4 regions of the graph repeat one shape" in src

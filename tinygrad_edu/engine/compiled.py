@@ -121,7 +121,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from tinygrad_edu.engine.autograd import grad, topological_order
-from tinygrad_edu.engine.compiler import loops
+from tinygrad_edu.engine.compiler import looped as looping
+from tinygrad_edu.engine.compiler import regions
 from tinygrad_edu.engine.compiler.codegen import Writer
 from tinygrad_edu.engine.compiler.replay import Replay
 from tinygrad_edu.engine.compiler.trace import Graph, is_read
@@ -304,7 +305,7 @@ class CompiledStep:
         aux = None if self._aux is None else list(self._aux)
         twin._aux = aux
         g = self._graph
-        if isinstance(self._program, loops.LoopedProgram):
+        if isinstance(self._program, looping.LoopedProgram):
             twin._program = self._program.copy(memo, aux if aux is not None else [])
         elif self._namespace is not None:
             namespace = dict(self._namespace)
@@ -335,9 +336,9 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
     the replay loop when it would be too large; with its source, and its namespace and code object."""
     namespace: dict[str, Any] | None = None
     code = None
-    groups = loops.find_groups(graph, aux_at)
+    groups = regions.find_groups(graph, aux_at)
     if groups:  # a batch: each repeated region written once, as a loop
-        looped, source = loops.build(graph, plist, groups, aux_at, aux_values)
+        looped, source = looping.build(graph, plist, groups, aux_at, aux_values)
         return looped, source, True, None, None
     # only graphs of up to CACHE_MAX_OPS ops are kept, and only programs that were not too large
     key = graph.cache_key(aux_at) if graph.n_ops <= CACHE_MAX_OPS else None
