@@ -11,7 +11,9 @@ operators, 65,077 ops).  Printed, each from this run:
 * the compiled step against the eager step and against micrograd 0.1.0's step
   (if micrograd is installed), and that the compiled loss and gradients equal the
   eager ones bit for bit;
-* a second compile of the same graph (the cache of generated code).
+* a second compile of the same graph (straight-line programs come from the cache of generated
+  code; looped ones are written afresh);
+* where one compile of the demo goes, phase by phase.
 
 Each timing is the median CPU time (``time.process_time``: the figures hold on a
 shared machine) of ``--repeats`` runs (3 by default; the MLP(2, [H, H, 1]) and
@@ -74,11 +76,12 @@ def eager_step(model: Any, loss: Any) -> float:
 
 
 def phases(loss: Any, params: list[Any]) -> dict[str, float]:
-    """Where a compile's time goes: fn() once, the trace, writing the program, Python's compile()."""
+    """Where a compile's time goes: fn() once, the trace, finding the loops, writing, Python's compile()."""
     import builtins
     import io
     import tokenize
 
+    from tinygrad_edu.engine.compiler import looped, regions
     from tinygrad_edu.engine.compiler.codegen import Writer
     from tinygrad_edu.engine.compiler.trace import Graph
 
@@ -87,17 +90,17 @@ def phases(loss: Any, params: list[Any]) -> dict[str, float]:
     out = loss()
     t1 = time.process_time()
     graph = Graph(out, params)
-    graph.cache_key([])
     t2 = time.process_time()
-    source = Writer(graph, params, []).write()
+    groups = regions.find_groups(graph)
     t3 = time.process_time()
-    builtins.compile(source, "<bench>", "exec")
+    source = looped.write(graph, groups, [])[0] if groups else Writer(graph, params, []).write()
     t4 = time.process_time()
+    builtins.compile(source, "<bench>", "exec")
+    t5 = time.process_time()
     gc.enable()
     tokens = sum(1 for _ in tokenize.generate_tokens(io.StringIO(source).readline))
-    return {"fn() once": t1 - t0, "trace and cache key": t2 - t1, "writing the program": t3 - t2,
-            "Python's compile()": t4 - t3, "MB": len(source.encode()) / 1e6,
-            "tokens per op": tokens / graph.n_ops}
+    return {"fn() once": t1 - t0, "trace": t2 - t1, "finding the loops": t3 - t2, "writing the program": t4 - t3,
+            "Python's compile()": t5 - t4, "kB": len(source.encode()) / 1e3, "tokens per op": tokens / graph.n_ops}
 
 
 def cold_compile(loss: Any, params: list[Any]) -> Any:
@@ -124,6 +127,7 @@ def main() -> None:
     t_eager, _ = median_time(lambda: eager_step(model, loss), args.repeats)
     t_compile, step = median_time(lambda: cold_compile(loss, params), args.repeats)
     ops = step.num_ops
+    looped = "def loop0_forward" in step.source
     t_warm, _ = median_time(lambda: tg.compile(loss, params), args.repeats)
 
     # the compiled step: same numbers as eager, bit for bit, then its speed
@@ -170,7 +174,7 @@ def main() -> None:
             micro_step, _ = median_time(lambda: eager_step(micro_model, micro_loss), 1)
 
     parts = phases(loss, params)
-    size, per_op_tokens = parts.pop("MB"), parts.pop("tokens per op")
+    size, per_op_tokens = parts.pop("kB"), parts.pop("tokens per op")
     print()
     print("| graph | ops | eager step | compile | compile per op (per input) |")
     print("| --- | --- | --- | --- | --- |")
@@ -188,9 +192,10 @@ def main() -> None:
     if micro_step is not None:
         print(f"micrograd step / compiled step:            {micro_step / t_step:.0f}   (goal >= 400)")
     print(f"compiled loss and gradients bit-identical to eager: {same}")
-    print(f"compiling the same graph again (cached code): {t_warm:.3f} s, {t_warm / t_eager:.2f} eager steps")
+    print(f"compiling the same graph again: {t_warm:.3f} s, {t_warm / t_eager:.2f} eager steps "
+          f"({'written afresh: looped programs are not cached' if looped else 'the cached code'})")
     total = sum(parts.values())
-    print(f"one compile of the demo, by phase ({size:.1f} MB of source, {per_op_tokens:.1f} tokens per op): "
+    print(f"one compile of the demo, by phase ({size:.0f} kB of source, {per_op_tokens:.2f} tokens per op): "
           + ", ".join(f"{name} {t:.3f} s ({t / total:.0%}, {t / t_eager:.1f} eager steps)"
                       for name, t in parts.items()))
 

@@ -250,9 +250,8 @@ class LoopedProgram:
         return twin
 
 
-def build(g: Graph, params: Sequence[Value], groups: list[Group], aux: Sequence[int],
-          aux_values: list[float]) -> tuple[LoopedProgram, str]:
-    """The looped program of ``g`` and its source."""
+def write(g: Graph, groups: list[Group], aux: Sequence[int]) -> tuple[str, Rest, Writer, list[tuple[str, str]]]:
+    """The looped program's source: the rest, straight-line, then each group's two loop functions."""
     rest = Rest(g, groups, aux)
     w = Writer(rest.graph, [], rest.aux)
     w.values_only = True
@@ -272,7 +271,13 @@ def build(g: Graph, params: Sequence[Value], groups: list[Group], aux: Sequence[
         text, f, b = write_loop(w, g, grp, gi)
         parts.append(text)
         functions.append((f, b))
-    source = w.write() + "\n\n" + "\n\n".join(parts)
+    return w.write() + "\n\n" + "\n\n".join(parts), rest, w, functions
+
+
+def build(g: Graph, params: Sequence[Value], groups: list[Group], aux: Sequence[int],
+          aux_values: list[float]) -> tuple[LoopedProgram, str]:
+    """The looped program of ``g`` and its source."""
+    source, rest, w, functions = write(g, groups, aux)
     namespace = w.globals
     namespace["LEAVES"] = tuple(rest.graph.nodes[i] for i in w.leaves)
     namespace["PARAMS"] = ()

@@ -36,18 +36,21 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
     shape = grp.shape
     names = w.names
     new = names.new
-    plan_of: dict[int, OpPlan] = {}
+    plan_of: dict[tuple[int, bool], OpPlan] = {}
     plans: list[OpPlan] = []
-    for wk in members:
+    for q, wk in enumerate(members):
         op = ops[wk]
-        plan = plan_of.get(id(op))
+        called = False
+        plan = plan_of.get((id(op), called))
         if plan is None:
-            plan = plan_of[id(op)] = OpPlan(op, False)
-            if plan.kind == "nary":
-                plan = plan_of[id(op)] = OpPlan(op, True)  # n-ary ops are called through the registry
-            w.legend.setdefault(op.name, op)
-            if plan.kind == "call":  # the program's names for the registry functions, before any local name
-                w._call_name(op, "forward")
+            plan = plan_of[(id(op), called)] = OpPlan(op, False)
+        if plan.kind == "nary" and (len(shape[q]) - 2) % plan.nblocks:  # blocks of unequal length: a call
+            called = True
+            plan = plan_of.get((id(op), called)) or plan_of.setdefault((id(op), called), OpPlan(op, True))
+        w.legend.setdefault(op.name, op)
+        if plan.kind != "fixed":  # the program's names for the registry functions, before any local name
+            w._call_name(op, "forward")
+            if plan.kind == "call":
                 w._call_name(op, "vjp")
         plans.append(plan)
     # every input of every member: ("m", q) a member, ("p", k) the k-th parameter, ("x", c) a data slot
@@ -90,6 +93,19 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                     if no:
                         keep[q] = True
                     back.extend(row[k] for k in at)
+        elif plan.kind == "nary":  # sum, dot: each input's derivative from its block's template
+            per = len(row) // plan.nblocks
+            for pos, ref in enumerate(row):
+                if is_live(ref):
+                    block, first = divmod(pos, per)
+                    sub = row[first::per]
+                    for a in plan.vjps[block][1]:
+                        if a == 0:
+                            guses[q] += 1
+                        elif a == 1:
+                            keep[q] = True
+                        elif a - 2 < len(sub):
+                            back.append(sub[a - 2])
         elif any(is_live(ref) for ref in row):
             guses[q] += 1
             keep[q] = True
@@ -180,7 +196,7 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
            f"    {w._unpack(acc)} = ACC",
            f"    for {sample} in range(len(G) - 1, -1, -1):"]
     if kept_names:
-        bwd.append(f"        {w._unpack(kept_names)} = SAVED[{sample}]")
+        bwd.append(f"        {_targets(kept_names)} = SAVED[{sample}]")
     bwd.append(f"        {gout} = G[{sample}]")
     contribs: list[Any] = [None] * m
     body: list[str] = []
@@ -210,6 +226,20 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                     continue
                 bound = plan.vjps[pos]
                 term = gexpr if bound[3] < 0 else (_render(bound, a), bound[3], gexpr[2] + 1, ())
+                terms_out.append((ref, term))
+        elif plan.kind == "nary":
+            per = len(row) // plan.nblocks
+            terms_out = []
+            for pos, ref in enumerate(row):
+                if not is_live(ref):
+                    continue
+                block, first = divmod(pos, per)
+                bound = plan.vjps[block]
+                if bound[3] < 0:
+                    term = gexpr
+                else:
+                    a = [gexpr, expr[q], *[arg(r, expr) for r in row[first::per]]]
+                    term = (_render(bound, a), bound[3], gexpr[2] + 1, ())
                 terms_out.append((ref, term))
         else:
             if not any(is_live(ref) for ref in row):
@@ -275,6 +305,14 @@ def _hoist(lines: list[str], at: int) -> None:
         lines.insert(at, "    # the loop's own names first: the first 256 locals are the cheapest to read")
         rows = [" = ".join(names[k:k + 12]) for k in range(0, len(names), 12)]
         lines.insert(at + 1, "    " + " = \\\n        ".join(rows) + " = 0.0")
+
+
+def _targets(names: list[str]) -> str:
+    """Assignment targets inside the loop (indented one level deeper than :meth:`Writer._unpack`'s)."""
+    if len(names) == 1:
+        return names[0] + ","
+    rows = [", ".join(names[k:k + 12]) for k in range(0, len(names), 12)]
+    return rows[0] if len(rows) == 1 else "(" + ",\n         ".join(rows) + ")"
 
 
 def _sum(terms: list[Expr], guses: int, q: int, body: list[str], new: Any) -> Expr:
