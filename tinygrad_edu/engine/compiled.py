@@ -82,7 +82,11 @@ whose gradient gets a line (``d_t4 = ...``) gets a line of its own in the
 forward pass too (``t4 = ...``), so every gradient belongs to a value the
 reader has seen.  A ``sum`` or ``dot`` of many leaves that nothing else reads
 takes them as one slice of ``LEAF_DATA`` and gives their gradients as one
-tuple, so its program does not grow with the number of leaves.
+tuple, so its program does not grow with the number of leaves.  A batch -
+the same subgraph once per sample, reading the same parameters - is written
+once, as a loop over the samples (:mod:`~tinygrad_edu.engine.compiler.regions`
+finds the repeats, :mod:`~tinygrad_edu.engine.compiler.loops` writes them),
+with every gradient still summed in the eager engine's order.
 
 Names.  No text from the graph becomes code (the rule is
 :mod:`tinygrad_edu.engine.compiler.naming`): a value is named after its label
