@@ -99,8 +99,9 @@ def phases(loss: Any, params: list[Any]) -> dict[str, float]:
     t5 = time.process_time()
     gc.enable()
     tokens = sum(1 for _ in tokenize.generate_tokens(io.StringIO(source).readline))
-    return {"fn() once": t1 - t0, "trace": t2 - t1, "finding the loops": t3 - t2, "writing the program": t4 - t3,
-            "Python's compile()": t5 - t4, "kB": len(source.encode()) / 1e3, "tokens per op": tokens / graph.n_ops}
+    return {"fn() once": t1 - t0, "trace": t2 - t1, "finding the loops": t3 - t2,
+            "writing the program": t4 - t3, "Python's compile()": t5 - t4,
+            "kB": len(source.encode()) / 1e3, "tokens per op": tokens / graph.n_ops}
 
 
 def cold_compile(loss: Any, params: list[Any]) -> Any:

@@ -111,7 +111,7 @@ class Rest:
         graph.n_walked = walked
         graph.n_ops = sum(1 for op in new_ops if op.arity != 0)
         graph.root = old2new[g.root]
-        graph.index = {}
+        graph._index = {}
         graph._labels = None
         # its "parameters": the graph's own ones it reads, then each use of a looped one, then the outputs
         self.plain: dict[int, int] = {}  # a parameter's walked index -> its entry here
@@ -250,7 +250,8 @@ class LoopedProgram:
         return twin
 
 
-def write(g: Graph, groups: list[Group], aux: Sequence[int]) -> tuple[str, Rest, Writer, list[tuple[str, str]]]:
+def write(g: Graph, groups: list[Group],
+          aux: Sequence[int]) -> tuple[str, Rest, Writer, list[tuple[str, str]]]:
     """The looped program's source: the rest, straight-line, then each group's two loop functions."""
     rest = Rest(g, groups, aux)
     w = Writer(rest.graph, [], rest.aux)

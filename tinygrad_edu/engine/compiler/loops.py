@@ -99,13 +99,13 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                 if is_live(ref):
                     block, first = divmod(pos, per)
                     sub = row[first::per]
-                    for a in plan.vjps[block][1]:
-                        if a == 0:
+                    for arg_at in plan.vjps[block][1]:  # 0: the gradient, 1: the output, 2...: inputs
+                        if arg_at == 0:
                             guses[q] += 1
-                        elif a == 1:
+                        elif arg_at == 1:
                             keep[q] = True
-                        elif a - 2 < len(sub):
-                            back.append(sub[a - 2])
+                        elif arg_at - 2 < len(sub):
+                            back.append(sub[arg_at - 2])
         elif any(is_live(ref) for ref in row):
             guses[q] += 1
             keep[q] = True

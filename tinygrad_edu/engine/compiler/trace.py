@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from tinygrad_edu.engine.autograd import topological_order
+from tinygrad_edu.engine.autograd import PASS_LOCK, topological_order
 from tinygrad_edu.engine.function import Context
 from tinygrad_edu.engine.value import CONSTANT, Value
 from tinygrad_edu.ops.registry import Op
@@ -16,25 +16,35 @@ class Graph:
     """The graph of ``out`` as flat lists: nodes in topological order, then the constants they use."""
 
     def __init__(self, out: Value, params: Sequence[Value]) -> None:
+        # Each node's position is written into its ``_mark`` slot (the backward walk's scratch slot), and a
+        # position is trusted only where ``nodes[m] is x``: a read of the node itself, not a look-up in a
+        # table of a million ids. The lock keeps a backward pass in another thread from walking meanwhile.
+        with PASS_LOCK:
+            self._build(out, params)
+
+    def _build(self, out: Value, params: Sequence[Value]) -> None:
         order = topological_order(out)
         self.out = out
         nodes: list[Value] = list(order)
         self.nodes = nodes
         n = len(order)
-        index: dict[int, int] = dict(zip(map(id, order), range(n)))
+        for i, v in enumerate(order):
+            v._mark = i
         self.param_at: dict[int, int] = {}  # node -> its first position in params
         self.entry_node: list[int | None] = []  # params[k] -> its node (None: the output does not use it)
         for k, p in enumerate(params):
-            i = index.get(id(p))  # (a constant is not walked: no gradient)
-            self.entry_node.append(i)
-            if i is not None and i not in self.param_at:
-                self.param_at[i] = k
+            at: Any = p._mark  # (a constant is not walked: no gradient)
+            if not (at.__class__ is int and at < n and nodes[at] is p):
+                self.entry_node.append(None)
+                continue
+            self.entry_node.append(at)
+            if at not in self.param_at:
+                self.param_at[at] = k
         live = [False] * n  # the gradient is needed: the node leads to a parameter
         for i in self.param_at:
             live[i] = True
         inputs: list[tuple[int, ...]] = []  # tuples: the cache key holds them as they are
         append = inputs.append
-        get = index.get
         n_ops = 0
         ops: list[Op] = []  # each walked node's op
         add_op = ops.append
@@ -49,30 +59,34 @@ class Graph:
                 continue
             n_ops += 1
             if arity == 2:
-                ja = get(id(v._a))
-                jb = get(id(v._b))
-                if ja is not None and jb is not None:
+                a = v._a
+                b = v._b
+                ja: Any = a._mark
+                jb: Any = b._mark
+                if ja.__class__ is int and jb.__class__ is int and ja < n and jb < n and order[ja] is a \
+                        and order[jb] is b:
                     append((ja, jb))
                     if (live[ja] or live[jb]) and not op.extra.get("stop_gradient"):
                         live[i] = True
                     continue
-                raw: Any = (v._a, v._b)
+                raw: Any = (a, b)
             elif arity == 1:
-                ja = get(id(v._a))
-                if ja is not None:
+                a = v._a
+                ja = a._mark
+                if ja.__class__ is int and ja < n and order[ja] is a:
                     append((ja,))
                     if live[ja] and not op.extra.get("stop_gradient"):
                         live[i] = True
                     continue
-                raw = (v._a,)
+                raw = (a,)
             else:
                 raw = v._a
             ids = []
             reaches = False
             for x in raw:
-                j = get(id(x))
-                if j is None:  # a constant: not walked
-                    j = index[id(x)] = len(nodes)
+                j = x._mark
+                if not (j.__class__ is int and j < len(nodes) and nodes[j] is x):  # a constant: not walked
+                    j = x._mark = len(nodes)
                     nodes.append(x)
                     live.append(False)  # (constants hold no gradient)
                 elif live[j]:
@@ -86,9 +100,16 @@ class Graph:
         self.n_walked = n
         self.root = n - 1
         self.live = live
-        self.index = index
+        self._index: dict[int, int] | None = None
         self.ops = ops
         self._labels: list[str | None] | None = None
+
+    @property
+    def index(self) -> dict[int, int]:
+        """Each node's position by ``id`` (made when first asked for)."""
+        if self._index is None:
+            self._index = dict(zip(map(id, self.nodes), range(len(self.nodes))))
+        return self._index
 
     def aux_nodes(self, aux: Sequence[Value]) -> list[int]:
         """Where each auxiliary output sits in the graph (it must be a node the output depends on)."""
