@@ -126,7 +126,8 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
     return _in_order(g, groups)
 
 
-def _shape(g: Graph, s: int, i: int, is_op: list[bool], rank: list[int]) -> tuple[tuple[Any, ...], list[int]]:
+def _shape(g: Graph, s: int, i: int, is_op: list[bool],
+           rank: list[int]) -> tuple[tuple[Any, ...], list[int]]:
     """The region's ops and connections, equal for regions one body computes; and its data inputs.
 
     Each op node is ``(op, parameter, inputs...)`` where an input is an op node
@@ -139,21 +140,28 @@ def _shape(g: Graph, s: int, i: int, is_op: list[bool], rank: list[int]) -> tupl
     add = out.append
     data: list[int] = []
     slot: dict[int, tuple[str, int]] = {}
+
+    def leaf(j: int) -> Any:
+        if j in params:
+            return -2 - j
+        x = slot.get(j)
+        if x is None:
+            x = slot[j] = ("x", len(data))
+            data.append(j)
+        return x
+
     for k in compress(range(s, i + 1), is_op[s:i + 1]):
         rk = rank[k]
         op = ops[k]
-        enc: list[Any] = [id(op), None if op.arity == 2 else _param_key(nodes[k])]
-        for j in inputs[k]:
-            if j < n and is_op[j]:
-                enc.append(rk - rank[j])
-            elif j in params:
-                enc.append(-2 - j)
-            else:
-                x = slot.get(j)
-                if x is None:
-                    x = slot[j] = ("x", len(data))
-                    data.append(j)
-                enc.append(x)
+        ins = inputs[k]
+        if op.arity == 2:  # most nodes: two inputs, no parameter
+            ja, jb = ins
+            add((id(op), None, rk - rank[ja] if ja < n and is_op[ja] else leaf(ja),
+                 rk - rank[jb] if jb < n and is_op[jb] else leaf(jb)))
+            continue
+        enc: list[Any] = [id(op), _param_key(nodes[k])]
+        for j in ins:
+            enc.append(rk - rank[j] if j < n and is_op[j] else leaf(j))
         add(tuple(enc))
     return tuple(out), data
 
