@@ -367,3 +367,47 @@ def test_the_loop_source_reads_as_one_sample(looped):
     assert "for sample in range(len(G) - 1, -1, -1):" in src
     compile(src, "<test>", "exec")  # it parses
     assert repr(step).startswith(f"CompiledStep({step.num_ops} ops")
+
+
+def test_labels_inside_looped_regions_never_become_code(looped, capsys):
+    w = Value(0.3, label="w\nprint('ran')  #")
+    X = [Value(float(k), requires_grad=False, label=f"x{k}\x1b[2J") for k in range(5)]
+
+    def fn():
+        terms = []
+        for x in X:
+            h = w * x
+            h.label = "h');print('ran"
+            t = h.tanh()
+            t.label = "__import__('os')"
+            terms.append(t * w)
+        return sum(terms)
+
+    step = tg.compile(fn, [w])
+    assert n_loops(step) == 1
+    assert "print(" not in step.source and "__import__" not in step.source and "\x1b" not in step.source
+    assert_bitwise_eager(step, fn, [w])
+    assert capsys.readouterr().out == ""
+
+
+def test_the_search_stops_within_its_budget_on_near_repeats(looped, monkeypatch):
+    """Chains that differ only at their start: every size repeats, no shape does; the search stays linear."""
+    calls = []
+    real = regions._shape
+    monkeypatch.setattr(regions, "_shape", lambda *a: calls.append(a[2] - a[1] + 1) or real(*a))
+    w = Value(0.5, label="w")
+    starts = [lambda v: v.tanh(), lambda v: v.sigmoid(), lambda v: v.exp(), lambda v: -v]
+
+    def fn():
+        outs = []
+        for first in starts:
+            h = first(w)
+            for _ in range(200):
+                h = (h * w).tanh()
+            outs.append(h)
+        return sum(outs)
+
+    step = tg.compile(fn, [w])
+    assert n_loops(step) == 0
+    assert sum(calls) <= regions.SEARCH_BUDGET * step.num_ops  # (without it: about 4 · 401² / 2 nodes)
+    assert_bitwise_eager(step, fn, [w])

@@ -28,6 +28,7 @@ from tinygrad_edu.engine.value import Value
 LOOP_MIN_OPS = 2_000  # graphs with more ops than this are searched for loops (smaller ones read as before)
 MIN_REPEAT = 4  # a group has at least this many regions
 MIN_BODY = 8  # ... of at least this many ops each
+SEARCH_BUDGET = 3  # regions compared cover at most this many times the graph's ops
 
 
 class Group:
@@ -102,7 +103,8 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
     taken = bytearray(n)
     kept = set(aux)
     groups: list[Group] = []
-    for _, roots in sorted(buckets.items(), key=lambda kv: -kv[0][0]):  # the largest regions first
+    budget = SEARCH_BUDGET * len(opidx)  # nodes read by _shape at most: linear even in a contrived graph
+    for (size, _), roots in sorted(buckets.items(), key=lambda kv: -kv[0][0]):  # the largest regions first
         if len(roots) < MIN_REPEAT:
             continue
         shapes: dict[tuple[Any, ...], list[tuple[int, int, list[int]]]] = {}
@@ -110,6 +112,9 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
             s = start[i]
             if taken[i] or any(taken[s:i + 1]):
                 continue
+            budget -= size
+            if budget < 0:
+                return _in_order(g, groups)
             shape, data = _shape(g, s, i, is_op, before)
             shapes.setdefault(shape, []).append((s, i, data))
         for shape, found in shapes.items():
