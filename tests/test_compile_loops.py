@@ -94,6 +94,25 @@ def test_an_mlp_batch_is_one_loop_with_eager_numbers(looped, sum_kind, reg_first
     assert_bitwise_eager(step, fn, params)
 
 
+def test_op_parameters_that_differ_between_samples_are_read_per_sample(looped):
+    """Each sample's own slope (0.0 and -0.0 among them) and target: one loop, eager's bits."""
+    w = Value(0.8, label="w")
+    slopes = [0.1, 0.0, -0.0, 0.3, 0.1, -0.25]
+    targets = [1.0, 0.0, 0.0, 1.0, 1.0, 0.0]
+    X = [Value(x, requires_grad=False) for x in (-1.5, -0.5, -2.0, 0.7, -0.1, 1.2)]
+
+    def fn():
+        terms = [F.binary_cross_entropy_with_logits(F.leaky_relu(w * x, slope) * w, t)
+                 for x, slope, t in zip(X, slopes, targets)]
+        return sum(terms)
+
+    step = tg.compile(fn, [w])
+    assert n_loops(step) == 1
+    assert_bitwise_eager(step, fn, [w])
+    w.data = -0.6
+    assert_bitwise_eager(step, fn, [w])
+
+
 def test_a_tg_sum_over_many_looped_outputs_reads_them_as_one_slice(looped):
     """40 regions feed one tg.sum: the rest of the program reads their outputs as one slice."""
     model, _, fn = mlp_batch(points=40, hidden=2, sum_kind="tg.sum")
@@ -190,7 +209,7 @@ ACTS = ["relu", "tanh", "sigmoid", "silu", "gelu", "leaky_relu", "softplus", "ex
 @settings(max_examples=40, deadline=None)
 @given(acts=hst.lists(hst.sampled_from(ACTS), min_size=1, max_size=3),
        points=hst.integers(2, 6),
-       reduce=hst.sampled_from(["python", "tg.sum", "mean of squares", "cross_entropy"]),
+       reduce=hst.sampled_from(["python", "tg.sum", "mean of squares", "cross_entropy", "bce_with_logits"]),
        penalty=hst.sampled_from(["none", "after", "before", "inside"]),
        same_constant=hst.booleans(), shared_leaf=hst.booleans(),
        extra=hst.sampled_from(["none", "repeat", "unused"]),
@@ -229,6 +248,8 @@ def test_random_batch_graphs_give_eager_numbers(acts, points, reduce, penalty, s
                 terms = [h * yv for h, yv in outs]
             elif reduce == "mean of squares":
                 terms = [F.mse_loss(h, yv) for h, yv in outs]
+            elif reduce == "bce_with_logits":  # the target is the op's parameter: it differs between samples
+                terms = [F.binary_cross_entropy_with_logits(h, 1.0 if yv > 1.0 else 0.0) for h, yv in outs]
             else:
                 third = Value(0.25, requires_grad=False)
                 terms = [F.cross_entropy([h, h * yv, third], 1) for h, yv in outs]

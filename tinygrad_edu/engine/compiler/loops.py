@@ -84,6 +84,9 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                 uses[ref[1]] += 1
         if not mlive[q]:
             continue
+        pk = shape[q][1]
+        if type(pk) is tuple and pk[0] == "x":  # a parameter that differs between samples: the vjp reads it
+            keep_x.add(pk[1])
         back: list[tuple[str, int]] = []
         if plan.kind == "fixed":
             for pos, ref in enumerate(row):
@@ -136,6 +139,13 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             loop_targets.append(name)
     pexpr = [(name, ATOM, 0, ()) for name in pnames]
 
+    def param_expr(q: int, v: Any) -> Any:
+        """The op parameter of member q: a literal, or the data input it is read from."""
+        pk = shape[q][1]
+        if type(pk) is tuple and pk[0] == "x":
+            return xexpr[pk[1]]
+        return w._param_text(v._b)
+
     def arg(ref: tuple[str, int], expr: list[Any]) -> Expr:
         kind, k = ref
         if kind == "m":
@@ -166,14 +176,14 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             args: list[Any] = [None, None, *deps]
             p = v._b if op.arity == 1 else None
             if p is not None:
-                args.append(w._param_text(p))
+                args.append(param_expr(q, v))
             text = _render(plan.fwd, args)
             prec = plan.fwd[3] if plan.fwd[3] >= 0 else deps[0][1]
         else:
             texts = [Writer._arg(e) for e in deps]
             p = param_of(v)
             if p is not None and op.param:
-                texts.append(w._param_text(p)[0])
+                texts.append(param_expr(q, v)[0])
             text = f"{w._call_name(op, 'forward')}({', '.join(texts)})"
             prec = ATOM
         if uses[q] == 1 and not keep[q] and q != root and depth <= MAX_DEPTH:
@@ -219,7 +229,7 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
         if plan.kind == "fixed":
             a: list[Any] = [gexpr, expr[q], *[arg(ref, expr) for ref in row]]
             if op.arity == 1 and v._b is not None:
-                a.append(w._param_text(v._b))
+                a.append(param_expr(q, v))
             terms_out: list[tuple[tuple[str, int], Expr]] = []
             for pos, ref in enumerate(row):
                 if not is_live(ref):
@@ -256,7 +266,7 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             args_text = [Writer._arg(gexpr), expr[q][0]] + [Writer._arg(arg(ref, expr)) for ref in row]
             p = param_of(v)
             if p is not None and op.param:
-                args_text.append(w._param_text(p)[0])
+                args_text.append(param_expr(q, v)[0])
             lhs = targets[0] + "," if len(targets) == 1 else ", ".join(targets)
             body.append(f"{lhs} = {w._call_name(op, 'vjp')}({', '.join(args_text)})")
         for ref, term in terms_out:

@@ -50,7 +50,7 @@ def _param_key(v: Value) -> Any:
     p = param_of(v)
     if p is None or type(p) is int:
         return p
-    return (type(p).__name__, repr(p))  # 0.0 and -0.0, and nan, told apart
+    return ("param", type(p).__name__, repr(p))  # 0.0 and -0.0, and nan, told apart
 
 
 def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
@@ -164,7 +164,12 @@ def _shape(g: Graph, s: int, i: int, is_op: list[bool],
             add((id(op), None, rk - rank[ja] if ja < n and is_op[ja] else leaf(ja),
                  rk - rank[jb] if jb < n and is_op[jb] else leaf(jb)))
             continue
-        enc: list[Any] = [id(op), _param_key(nodes[k])]
+        p = param_of(nodes[k])
+        if type(p) is float:  # a float parameter (a target, a slope) may differ between samples: an input
+            enc: list[Any] = [id(op), ("x", len(data))]
+            data.append(~k)  # (negative: the parameter of node k)
+        else:
+            enc = [id(op), _param_key(nodes[k])]
         for j in ins:
             enc.append(rk - rank[j] if j < n and is_op[j] else leaf(j))
         add(tuple(enc))
@@ -193,20 +198,35 @@ def _group(g: Graph, found: list[tuple[int, int, list[int]]], members: list[int]
                 ext.setdefault(-2 - e, None)
     grp.ext = list(ext)
     nodes = g.nodes
-    n_slots = len(found[0][2])
+
+    def value(src: int) -> Any:  # a data input's Value, or a float parameter (src < 0)
+        return nodes[~src]._b if src < 0 else nodes[src]
+
+    def number(src: int) -> float:
+        v = value(src)
+        return v if type(v) is float else float(v.data)
+
     kinds: list[str] = []
-    for c in range(n_slots):
-        column = [nodes[data[c]] for _, _, data in found]
-        first = column[0]
-        if all(not is_read(v) for v in column):
-            text = repr(first.data)
-            kinds.append("literal" if all(repr(v.data) == text for v in column) else "float")
+    for c in range(len(found[0][2])):
+        column = [value(data[c]) for _, _, data in found]
+        if all(type(v) is float or not is_read(v) for v in column):
+            texts = [repr(v if type(v) is float else v.data) for v in column]
+            kinds.append("literal" if all(t == texts[0] for t in texts) else "float")
         else:
             kinds.append("value")
     grp.kinds = kinds
-    grp.rows = [tuple(nodes[j].data if kind == "float" else nodes[j] for j, kind in zip(data, kinds)
-                      if kind != "literal") for _, _, data in found]
-    grp.literals = {c: nodes[found[0][2][c]].data for c, kind in enumerate(kinds) if kind == "literal"}
+    grp.rows = []
+    for _, _, data in found:
+        row = []
+        for src, kind in zip(data, kinds):
+            v = value(src)
+            if kind == "float":
+                row.append(number(src))
+            elif kind == "value":
+                row.append(v)
+        grp.rows.append(tuple(row))
+    first = found[0][2]
+    grp.literals = {c: number(first[c]) for c, kind in enumerate(kinds) if kind == "literal"}
     return grp
 
 
