@@ -11,6 +11,7 @@ operators, 65,077 ops).  Printed, each from this run:
 * the compiled step against the eager step and against micrograd 0.1.0's step
   (if micrograd is installed), and that the compiled loss and gradients equal the
   eager ones bit for bit;
+* the step of the same graph compiled straight-line (no loops) over the looped step;
 * a second compile of the same graph (straight-line programs come from the cache of generated
   code; looped ones are written afresh);
 * where one compile of the demo goes, phase by phase.
@@ -145,6 +146,22 @@ def main() -> None:
 
     t_steps, _ = median_time(run_steps, args.repeats)
     t_step = t_steps / steps
+    t_flat_step = None
+    if looped:  # the same graph as one straight-line program (no loops), for its step's speed
+        from tinygrad_edu.engine.compiler import regions
+        saved_min, regions.LOOP_MIN_OPS = regions.LOOP_MIN_OPS, sys.maxsize
+        try:
+            flat = cold_compile(loss, params)
+        finally:
+            regions.LOOP_MIN_OPS = saved_min
+
+        def run_flat() -> None:
+            for _ in range(steps):
+                model.zero_grad()
+                flat()
+
+        t_flat_step = median_time(run_flat, args.repeats)[0] / steps
+        del flat
 
     rows = [(f"demo MLP(2,[{hidden},{hidden},1])", ops, t_eager, t_compile)]
     per_op = t_compile / ops
@@ -190,6 +207,8 @@ def main() -> None:
     if wide_per_input is not None:
         print(f"per-input compile, wide sum / demo per op: {wide_per_input / per_op:.2f}   (goal <= 2)")
     print(f"eager step / compiled step:                {t_eager / t_step:.1f}   (goal >= 30)")
+    if t_flat_step is not None:
+        print(f"the same graph straight-line, its step / the looped step: {t_flat_step / t_step:.2f}")
     if micro_step is not None:
         print(f"micrograd step / compiled step:            {micro_step / t_step:.0f}   (goal >= 400)")
     print(f"compiled loss and gradients bit-identical to eager: {same}")
