@@ -432,3 +432,32 @@ def test_the_search_stops_within_its_budget_on_near_repeats(looped, monkeypatch)
     assert n_loops(step) == 0
     assert sum(calls) <= regions.SEARCH_BUDGET * step.num_ops  # (without it: about 4 · 401² / 2 nodes)
     assert_bitwise_eager(step, fn, [w])
+
+
+def test_a_looped_step_called_from_several_threads_gives_each_the_single_thread_result(looped):
+    import threading
+
+    model, _, fn = mlp_batch(points=6)
+    params = model.parameters()
+    step = tg.compile(fn, params)
+    assert n_loops(step) == 1
+    expected = step.value_and_grad()
+    results: list = []
+    barrier = threading.Barrier(4)
+
+    def body():
+        barrier.wait()
+        for _ in range(20):
+            results.append(step.value_and_grad())
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=body) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert len(results) == 80 and all(r == expected for r in results)

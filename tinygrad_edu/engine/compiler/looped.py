@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -162,8 +163,7 @@ class LoopedProgram:
 
     Called like the straight-line program: ``(backward, into_grad)``; returns the
     output, or ``(output, gradients)`` with ``into_grad=False``.  The regions'
-    outputs pass through leaves it owns: one call at a time (as a training loop
-    makes them).
+    outputs pass through leaves it owns, so calls from several threads take turns.
     """
 
     def __init__(self, g: Graph, params: Sequence[Value], groups: list[Group], rest: Rest,
@@ -196,6 +196,7 @@ class LoopedProgram:
             self.final.append((1, slot[i]) if i in slot else (0, rest.plain[i]))
             firsts.setdefault(i, k)
         self.firsts = sorted(firsts.values())  # each parameter once, as backward() adds into .grad
+        self.lock = threading.Lock()
         self._bind()
 
     def _bind(self) -> None:
@@ -205,6 +206,10 @@ class LoopedProgram:
             loop.forward, loop.backward = ns[f], ns[b]
 
     def __call__(self, backward: bool = True, into_grad: bool = True) -> Any:
+        with self.lock:
+            return self._run(backward, into_grad)
+
+    def _run(self, backward: bool, into_grad: bool) -> Any:
         kept = []
         for loop in self.loops:
             pdata = [v.data for v in loop.ext]
@@ -241,6 +246,7 @@ class LoopedProgram:
         twin.__dict__.update(self.__dict__)
         twin.params = [copy.deepcopy(p, memo) for p in self.params]
         twin.loops = [loop.copied(memo) for loop in self.loops]
+        twin.lock = threading.Lock()
         ns = dict(self.namespace)
         ns["LEAVES"] = tuple(copy.deepcopy(v, memo) for v in self.namespace["LEAVES"])
         ns["AUX"] = aux
