@@ -210,6 +210,10 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
     bwd.append(f"        {gout} = G[{sample}]")
     contribs: list[Any] = [None] * m
     body: list[str] = []
+    adds: dict[int, tuple[str, str | None] | None] = {}  # body line -> (gradient, other factor) of its term
+    grad_names = {gout}
+    value_names = set(pnames) | {name for name in vnames if name} | {xexpr[c][0] for c in keep_x
+                                                                     if grp.kinds[c] != "literal"}
     for q in range(m - 1, -1, -1):
         if not mlive[q]:
             continue
@@ -221,6 +225,7 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                 continue
             contribs[q] = None
             gexpr = _sum(terms, guses[q], q, body, new)
+            grad_names.add(gexpr[0])
         wk = members[q]
         v = nodes[wk]
         op = ops[wk]
@@ -273,13 +278,14 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             if ref[0] == "p":  # into the parameter's sum, now: backward() adds in this order
                 name = acc[ref[1]]
                 body.append(f"{name} = {name} + {term[0] if term[1] >= 11 else '(' + term[0] + ')'}")
+                adds[len(body) - 1] = _factors(term, gexpr, grad_names, value_names)
             else:
                 terms = contribs[ref[1]]
                 if terms is None:
                     contribs[ref[1]] = [term]
                 else:
                     terms.append(term)
-    bwd.extend("        " + line for line in body)
+    bwd.extend("        " + line for line in _skip_zero_terms(body, adds, new))
     bwd.append(f"    return [{', '.join(acc)}]")
     _hoist(fwd, 2)
     _hoist(bwd, 2)
@@ -315,6 +321,69 @@ def _hoist(lines: list[str], at: int) -> None:
         lines.insert(at, "    # the loop's own names first: the first 256 locals are the cheapest to read")
         rows = [" = ".join(names[k:k + 12]) for k in range(0, len(names), 12)]
         lines.insert(at + 1, "    " + " = \\\n        ".join(rows) + " = 0.0")
+
+
+def _factors(term: Expr, gexpr: Expr, grad_names: set[str],
+             value_names: set[str]) -> tuple[str, str | None] | None:
+    """A parameter's term as (gradient, other factor): ``G`` or ``G * N``, both plain names; else None."""
+    if gexpr[1] != ATOM or gexpr[0] not in grad_names:
+        return None
+    g = gexpr[0]
+    if term[0] == g:
+        return (g, None)
+    m = _PRODUCT.fullmatch(term[0])
+    if m is None or m[1] != g or m[2] not in value_names:
+        return None
+    return (g, m[2])
+
+
+_PRODUCT = re.compile(r"([A-Za-z_]\w*) \* ([A-Za-z_]\w*)")
+
+
+def _skip_zero_terms(body: list[str], adds: dict[int, tuple[str, str | None] | None], new: Any) -> list[str]:
+    """Runs of parameter sums fed by one gradient G go under ``if G or not fin:``.
+
+    A ReLU that is off for a sample makes G exactly ±0.0, and then each term
+    ``G`` or ``G * N`` is ±0.0 as long as N is finite; adding ±0.0 to a running
+    sum changes no bit (the sums start at +0.0 and so are never -0.0). ``fin``
+    says that every N is finite for this sample; when one is not (inf, nan),
+    every term is added, as the eager engine adds it.
+    """
+    out: list[str] = []
+    factors: dict[str, None] = {}
+    fin = ""
+    k = 0
+    while k < len(body):
+        info = adds.get(k)
+        if info is None:
+            out.append(body[k])
+            k += 1
+            continue
+        j = k
+        while j < len(body) and adds.get(j) is not None and adds[j][0] == info[0]:  # type: ignore[index]
+            j += 1
+        if j - k < 2:  # one line: the test would cost what it saves
+            out.extend(body[k:j])
+            k = j
+            continue
+        ns = [adds[t][1] for t in range(k, j) if adds[t][1]]  # type: ignore[index]
+        for name in ns:
+            factors.setdefault(name, None)  # type: ignore[arg-type]
+        if ns and not fin:
+            fin = new("fin")
+        out.append(f"if {info[0]} or not {fin}:" if ns else f"if {info[0]}:")
+        out.extend("    " + line for line in body[k:j])
+        k = j
+    if factors:
+        names = list(factors)
+        total = new("fin_sum")
+        head = [f"# {fin}: every factor below is finite (a ReLU that is off then adds exactly nothing)"]
+        for at in range(0, len(names), MAX_DEPTH):
+            part = " + ".join(names[at:at + MAX_DEPTH])
+            head.append(f"{total} = {part}" if at == 0 else f"{total} = {total} + {part}")
+        head.append(f"{fin} = {total} - {total} == 0.0")
+        out = head + out
+    return out
 
 
 def _targets(names: list[str]) -> str:
