@@ -502,3 +502,22 @@ def test_terms_skipped_for_an_off_relu_change_no_bit_even_with_inf_and_nan(data)
         assert [bits(g) for g in got] == [bits(p.grad) for p in params]
     finally:
         regions.LOOP_MIN_OPS, regions.MIN_REPEAT, regions.MIN_BODY = loops_min, repeat_min, body_min
+
+
+def test_auxiliary_outputs_outside_the_regions_keep_the_loop(looped):
+    model, _, fn = mlp_batch(points=5)
+    params = model.parameters()
+    parts: list[Value] = []
+
+    def with_aux():
+        out = fn()
+        parts[:] = [out]
+        return out, parts
+
+    step = tg.compile(with_aux, params, has_aux=True)
+    assert n_loops(step) == 1
+    value, grads = step.value_and_grad()
+    assert step.aux == [value]
+    out, _ = with_aux()
+    assert bits(value) == bits(out.data)
+    assert [bits(g) for g in grads] == [bits(g.data) for g in tg.grad(out, params, allow_unused=True)]
