@@ -94,7 +94,8 @@ def phases(loss: Any, params: list[Any]) -> dict[str, float]:
     t2 = time.process_time()
     groups = regions.find_groups(graph)
     t3 = time.process_time()
-    source = looped.write(graph, groups, [])[0] if groups else Writer(graph, params, []).write()
+    written = looped.write(graph, groups, []) if groups else None
+    source = written[0] if written is not None else Writer(graph, params, []).write()
     t4 = time.process_time()
     builtins.compile(source, "<bench>", "exec")
     t5 = time.process_time()

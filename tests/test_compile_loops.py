@@ -382,9 +382,12 @@ def test_a_deep_copy_of_a_looped_step_trains_the_copy(looped):
 
 
 def test_the_loop_source_reads_as_one_sample(looped):
+    from test_compile_trust import assert_gradients_named_in_the_forward_pass
+
     model, _, fn = mlp_batch(points=4, hidden=2)
     step = tg.compile(fn, model.parameters())
     src = step.source
+    assert_gradients_named_in_the_forward_pass(src)  # every d_v belongs to a value v the program names
     assert "4 regions of the graph repeat one shape" in src
     assert "def loop0_forward(ROWS, P):" in src and "def loop0_backward(SAVED, G, P, ACC):" in src
     assert "for sample in range(len(G) - 1, -1, -1):" in src
@@ -521,3 +524,14 @@ def test_auxiliary_outputs_outside_the_regions_keep_the_loop(looped):
     out, _ = with_aux()
     assert bits(value) == bits(out.data)
     assert [bits(g) for g in grads] == [bits(g.data) for g in tg.grad(out, params, allow_unused=True)]
+
+
+def test_a_looped_program_over_the_size_limit_falls_back_to_the_replay_loop(looped, monkeypatch):
+    import tinygrad_edu.engine.compiled as compiled
+
+    model, _, fn = mlp_batch(points=4)
+    params = model.parameters()
+    monkeypatch.setattr(compiled, "MAX_GENERATED_COST", 10)
+    step = tg.compile(fn, params)
+    assert "replay loop" in repr(step) and "def loop" not in step.source
+    assert_bitwise_eager(step, fn, params)

@@ -78,6 +78,8 @@ def assert_gradients_named_in_the_forward_pass(source: str) -> None:
         assigned |= {n.strip() for n in line.replace("\n", ",").split(",")}
     for line in re.findall(r"^    ([\w, ]+) = LEAF_DATA", forward, re.M):
         assigned |= {n.strip() for n in line.split(",")}
+    for loop in re.findall(r"^def loop\d+_forward.*?(?=^def |\Z)", source, re.M | re.S):  # a looped batch
+        assigned |= set(re.findall(r"\b[A-Za-z_]\w*\b", loop))
     for name in re.findall(r"^\s+(d_\w+) = ", source, re.M):
         value = name[2:]
         assert value in assigned or re.sub(r"_\d+$", "", value) in assigned, (name, sorted(assigned))

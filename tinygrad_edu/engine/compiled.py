@@ -341,9 +341,9 @@ def _program(graph: Graph, plist: list[Value], aux_at: list[int],
     namespace: dict[str, Any] | None = None
     code = None
     groups = regions.find_groups(graph, aux_at)
-    if groups:  # a batch: each repeated region written once, as a loop
-        looped, source = looping.build(graph, plist, groups, aux_at, aux_values)
-        return looped, source, True, None, None
+    built = looping.build(graph, plist, groups, aux_at, aux_values, MAX_GENERATED_COST) if groups else None
+    if built is not None:  # a batch: each repeated region written once, as a loop
+        return built[0], built[1], True, None, None
     # only graphs of up to CACHE_MAX_OPS ops are kept, and only programs that were not too large
     key = graph.cache_key(aux_at) if graph.n_ops <= CACHE_MAX_OPS else None
     with _CACHE_LOCK:

@@ -256,11 +256,17 @@ class LoopedProgram:
         return twin
 
 
-def write(g: Graph, groups: list[Group],
-          aux: Sequence[int]) -> tuple[str, Rest, Writer, list[tuple[str, str]]]:
-    """The looped program's source: the rest, straight-line, then each group's two loop functions."""
+def write(g: Graph, groups: list[Group], aux: Sequence[int],
+          limit: float = float("inf")) -> tuple[str, Rest, Writer, list[tuple[str, str]]] | None:
+    """The looped program's source: the rest, straight-line, then each group's two loop functions.
+
+    None when it would hold more than ``limit`` names (the rest can be most of a graph).
+    """
     rest = Rest(g, groups, aux)
     w = Writer(rest.graph, [], rest.aux)
+    bodies = sum(len(grp.members) + sum(len(enc) - 2 for enc in grp.shape) for grp in groups)
+    if w.cost() + bodies > limit:
+        return None
     w.values_only = True
     w.terse = True
     counts = dict(rest.graph.op_counts())
@@ -282,9 +288,12 @@ def write(g: Graph, groups: list[Group],
 
 
 def build(g: Graph, params: Sequence[Value], groups: list[Group], aux: Sequence[int],
-          aux_values: list[float]) -> tuple[LoopedProgram, str]:
-    """The looped program of ``g`` and its source."""
-    source, rest, w, functions = write(g, groups, aux)
+          aux_values: list[float], limit: float = float("inf")) -> tuple[LoopedProgram, str] | None:
+    """The looped program of ``g`` and its source; None when it would hold more than ``limit`` names."""
+    written = write(g, groups, aux, limit)
+    if written is None:
+        return None
+    source, rest, w, functions = written
     namespace = w.globals
     namespace["LEAVES"] = tuple(rest.graph.nodes[i] for i in w.leaves)
     namespace["PARAMS"] = ()

@@ -155,7 +155,7 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
 
     fname = new(f"loop{gi}_forward")
     bname = new(f"loop{gi}_backward")
-    outs, saved, sample, gout = new("outs"), new("saved"), new("sample"), new("d_out")
+    outs, saved, sample = new("outs"), new("saved"), new("sample")
     fwd = [f"def {fname}(ROWS, P):",
            f"    # {len(grp.regions)} regions of {m} ops each, written once: forward",
            f"    {w._unpack(pnames)} = P",
@@ -199,6 +199,7 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
     fwd.append(f"    return {outs}, {saved}")
 
     # backward: the regions from the last to the first, each from its output back
+    gout = new("d_" + expr[root][0])  # the output's gradient, named after the output (as every d_ is)
     acc = [new("d_" + name) for name in pnames]
     bwd = [f"def {bname}(SAVED, G, P, ACC):",
            f"    # the same {m} ops backward, the last region first (as backward() visits them)",
