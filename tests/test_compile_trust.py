@@ -389,3 +389,13 @@ def test_graphs_over_the_cache_limit_are_neither_kept_nor_looked_up(monkeypatch)
     s2 = tg.compile(lambda: m(x) * 2.0, m.parameters())
     assert s2._code is not s1._code and s2.source == s1.source  # written again, the same program
     assert s2.value_and_grad() == eager(lambda: m(x) * 2.0, m.parameters())
+
+
+def test_a_label_taken_twice_never_gets_the_shape_of_a_gradient():
+    """Two values labelled "d": the second is not d_2 (which reads as the gradient of a value "2")."""
+    x = Value(1.5, label="d")
+    y = Value(0.5, label="d")
+    step = tg.compile(lambda: x * y + x, [x, y])
+    assert "d_2" not in step.source
+    assert_gradients_named_in_the_forward_pass(step.source)
+    assert step.value_and_grad() == (2.25, (1.5, 1.5))

@@ -29,6 +29,8 @@ and it follows one rule:
 ('w', 'p1', 'x0')
 >>> names.from_label("w", "p2"), names.from_label("print", "x1"), names.from_label("t7", "x2")
 ('w_2', 'x1', 'x2')
+>>> names.from_label("d", "x3"), names.from_label("d", "x4")   # not d_2: the shape of a gradient
+('d', 'x4')
 >>> print(label_comment("w\\n    print('ran')  #"), label_comment("x\\x1b[2J"), label_comment("ｘ"))
 "w\\n    print('ran')  #" 'x\\x1b[2J' 'ｘ'
 """
@@ -73,8 +75,22 @@ class Names:
         return name
 
     def from_label(self, label: str, fallback: str) -> str:
-        """A new identifier for a value labelled ``label``: the label when usable, else ``fallback``."""
-        return self.new(label if label and usable(label, self.reserved) else fallback)
+        """A new identifier for a value labelled ``label``: the label when usable, else ``fallback``.
+
+        A label already taken gets ``label_2``, ``label_3`` ... unless that has the
+        shape of a generated name (a second "d" would read ``d_2``, a gradient's
+        shape): then the fallback.
+        """
+        if label and usable(label, self.reserved):
+            name = label
+            k = 1
+            while name in self.used:
+                k += 1
+                name = f"{label}_{k}"
+            if GENERATED.match(name) is None:
+                self.used.add(name)
+                return name
+        return self.new(fallback)
 
 
 def label_comment(label: str, limit: int = 60) -> str:
