@@ -135,9 +135,11 @@ def _shape(g: Graph, s: int, i: int, is_op: list[bool],
            rank: list[int]) -> tuple[tuple[Any, ...], list[int]]:
     """The region's ops and connections, equal for regions one body computes; and its data inputs.
 
-    Each op node is ``(op, parameter, inputs...)`` where an input is an op node
-    so many ops back (an int > 0), a parameter (``-2 - index``: the same one in
-    every region), or the region's k-th own input or constant (``("x", k)``).
+    Each op node is ``(op, op parameter, inputs...)`` where an input is an op
+    node so many ops back (an int > 0), a parameter (``-2 - index``: the same
+    one in every region), or the region's k-th own input or constant
+    (``("x", k)``).  A float op parameter (a target, a slope) is such an input
+    too, ``("x", k)`` in the op parameter's place; any other is compared by value.
     """
     nodes, inputs, ops, params = g.nodes, g.inputs, g.ops, g.param_at
     n = len(is_op)
