@@ -115,6 +115,37 @@ def test_op_parameters_that_differ_between_samples_are_read_per_sample(looped):
     assert_bitwise_eager(step, fn, [w])
 
 
+@pytest.mark.parametrize("order", ["alternating", "blocks", "random"])
+def test_samples_of_two_shapes_interleaved_are_one_loop_that_runs_each_ones_own(looped, order):
+    """BCE on hard labels builds one graph for y = 0 and another for y = 1: one loop runs both, in order."""
+    rng = random.Random(7)
+    model = tg.nn.MLP(2, [3, 1], output_activation="sigmoid", seed=2)
+    X = [[Value(rng.uniform(-2, 2), requires_grad=False) for _ in range(2)] for _ in range(8)]
+    labels = {"alternating": [k % 2 for k in range(8)], "blocks": [0, 0, 0, 1, 1, 1, 1, 0],
+              "random": [rng.choice([0, 1]) for _ in range(8)]}[order]
+
+    def fn():
+        terms = [F.binary_cross_entropy(model(x), float(y)) for x, y in zip(X, labels)]
+        return sum(terms) * 0.125 + 1e-3 * sum(p * p for p in model.parameters())
+
+    params = model.parameters()
+    step = tg.compile(fn, params)
+    assert n_loops(step) == 1
+    shapes = len(set(labels))
+    assert (f"repeat {shapes} shapes" if shapes > 1 else "repeat one shape") in step.source
+    assert_bitwise_eager(step, fn, params)
+    for row in X:
+        for v in row:
+            v.data = rng.uniform(-3, 3)
+    assert_bitwise_eager(step, fn, params)
+    model2, step2 = copy.deepcopy((model, step))  # the copy's rows hold the copied inputs (shape, row)
+    model2.zero_grad()
+    step2()
+    model.zero_grad()
+    step()
+    assert [bits(p.grad) for p in model2.parameters()] == [bits(p.grad) for p in params]
+
+
 def test_a_tg_sum_over_many_looped_outputs_reads_them_as_one_slice(looped):
     """40 regions feed one tg.sum: the rest of the program reads their outputs as one slice."""
     model, _, fn = mlp_batch(points=40, hidden=2, sum_kind="tg.sum")
@@ -211,7 +242,8 @@ ACTS = ["relu", "tanh", "sigmoid", "silu", "gelu", "leaky_relu", "softplus", "ex
 @settings(max_examples=40, deadline=None)
 @given(acts=hst.lists(hst.sampled_from(ACTS), min_size=1, max_size=3),
        points=hst.integers(2, 6),
-       reduce=hst.sampled_from(["python", "tg.sum", "mean of squares", "cross_entropy", "bce_with_logits"]),
+       reduce=hst.sampled_from(["python", "tg.sum", "mean of squares", "cross_entropy", "bce_with_logits",
+                                "bce on labels 0 and 1"]),
        penalty=hst.sampled_from(["none", "after", "before", "inside"]),
        same_constant=hst.booleans(), shared_leaf=hst.booleans(),
        extra=hst.sampled_from(["none", "repeat", "unused"]),
@@ -252,6 +284,8 @@ def test_random_batch_graphs_give_eager_numbers(acts, points, reduce, penalty, s
                 terms = [F.mse_loss(h, yv) for h, yv in outs]
             elif reduce == "bce_with_logits":  # the target is the op's parameter: it differs between samples
                 terms = [F.binary_cross_entropy_with_logits(h, 1.0 if yv > 1.0 else 0.0) for h, yv in outs]
+            elif reduce == "bce on labels 0 and 1":  # two graphs: one per label, interleaved
+                terms = [F.binary_cross_entropy(h.sigmoid(), 1.0 if yv > 1.0 else 0.0) for h, yv in outs]
             else:
                 third = Value(0.25, requires_grad=False)
                 terms = [F.cross_entropy([h, h * yv, third], 1) for h, yv in outs]
@@ -271,8 +305,8 @@ def test_random_batch_graphs_give_eager_numbers(acts, points, reduce, penalty, s
         elif extra == "unused":
             params = [Value(3.0, label="unused"), *params]
         step = tg.compile(fn, params)
-        if penalty != "inside":  # (inside: no loop may cross the penalty's terms; eager order is kept)
-            assert n_loops(step) == 1
+        if penalty != "inside" and reduce != "bce on labels 0 and 1":  # (inside: no loop may cross the
+            assert n_loops(step) == 1  # penalty's terms; labels: a label met once is no group of its own)
         assert_bitwise_eager(step, fn, params)
         for x in X:
             x.data = rng.uniform(-2, 2)

@@ -138,11 +138,12 @@ class Rest:
 class Loop:
     """One group at run time: its rows of data, parameters, output leaves and where its sums go."""
 
-    __slots__ = ("backward", "entries", "ext", "forward", "holders", "live", "rows", "slots")
+    __slots__ = ("backward", "entries", "ext", "forward", "holders", "live", "rows", "slots", "tags")
 
     def __init__(self, rows: list[tuple[Any, ...]], ext: list[Value], holders: list[Value],
-                 entries: list[int], slots: list[int], live: bool) -> None:
-        self.rows = rows  # per region: its data inputs (Values read each call, or floats)
+                 entries: list[int], slots: list[int], live: bool, tags: list[int]) -> None:
+        self.rows = rows  # per region: its data inputs (Values read each call, or floats); (shape, row)
+        self.tags = tags  # per region: its shape, when the loop runs several (else empty)
         self.ext = ext  # the parameters the body reads
         self.holders = holders  # per region: the rest's leaf that holds its output
         self.entries = entries  # per region: where the rest hands back its output's gradient
@@ -152,10 +153,13 @@ class Loop:
         self.backward: Any = None
 
     def copied(self, memo: dict[int, Any]) -> Loop:
-        rows = [tuple(copy.deepcopy(x, memo) if isinstance(x, Value) else x for x in row)
-                for row in self.rows]
-        return Loop(rows, [copy.deepcopy(v, memo) for v in self.ext],
-                    [copy.deepcopy(h, memo) for h in self.holders], self.entries, self.slots, self.live)
+        def row_copy(row: tuple[Any, ...]) -> tuple[Any, ...]:  # (a row of several shapes: (shape, row))
+            return tuple(copy.deepcopy(x, memo) if isinstance(x, Value)
+                         else row_copy(x) if isinstance(x, tuple) else x for x in row)
+
+        return Loop([row_copy(row) for row in self.rows], [copy.deepcopy(v, memo) for v in self.ext],
+                    [copy.deepcopy(h, memo) for h in self.holders], self.entries, self.slots, self.live,
+                    self.tags)
 
 
 class LoopedProgram:
@@ -179,7 +183,7 @@ class LoopedProgram:
         self.n_sums = len(slot)
         self.loops = [Loop(grp.rows, [g.nodes[j] for j in grp.ext], [rest.holders[i] for _, i in grp.regions],
                            [rest.output_entry[i] for _, i in grp.regions], [slot[j] for j in grp.ext],
-                           g.live[grp.hi])
+                           g.live[grp.hi], grp.tags)
                       for grp in groups]
         # the order backward() adds into a looped parameter: its users from the last to the first (two
         # uses by one node: its first input first); (sum, rest's entry) for a term, (-1, loop) for a loop
@@ -229,7 +233,9 @@ class LoopedProgram:
             if loop.live:
                 pdata, saved = kept[b]
                 slots = loop.slots
-                new = loop.backward(saved, [fg[e] for e in loop.entries], pdata, [sums[s] for s in slots])
+                grads = [fg[e] for e in loop.entries]
+                new = (loop.backward(saved, grads, pdata, [sums[s] for s in slots], loop.tags) if loop.tags
+                       else loop.backward(saved, grads, pdata, [sums[s] for s in slots]))
                 for s, x in zip(slots, new):
                     sums[s] = x
         grads = [fg[k] if how == 0 else sums[k] if how == 1 else 0.0 for how, k in self.final]
@@ -264,19 +270,23 @@ def write(g: Graph, groups: list[Group], aux: Sequence[int],
     """
     rest = Rest(g, groups, aux)
     w = Writer(rest.graph, [], rest.aux)
-    bodies = sum(len(grp.members) + sum(len(enc) - 2 for enc in grp.shape) for grp in groups)
+    bodies = sum(len(part.members) + sum(len(enc) - 2 for enc in part.shape)
+                 for grp in groups for part in grp.parts or [grp])
     if w.cost() + bodies > limit:
         return None
     w.values_only = True
     w.terse = True
     counts = dict(rest.graph.op_counts())
     for grp in groups:
-        for wk in grp.members:
-            name = g.ops[wk].name
-            counts[name] = counts.get(name, 0) + len(grp.regions)
+        for part in grp.parts or [grp]:
+            for wk in part.members:
+                name = g.ops[wk].name
+                counts[name] = counts.get(name, 0) + len(part.regions)
     w.header_counts = (g.n_ops, dict(sorted(counts.items())))
     looped = sum(len(grp.regions) for grp in groups)
-    w.header_notes = [f"# {looped} regions of the graph repeat one shape; each shape is written once, "
+    shapes = sum(len(grp.parts) or 1 for grp in groups)
+    what = "one shape" if shapes == 1 else f"{shapes} shapes"
+    w.header_notes = [f"# {looped} regions of the graph repeat {what}; each shape is written once, "
                       "as a loop (loopN_forward / loopN_backward below)"]
     parts = []
     functions = []

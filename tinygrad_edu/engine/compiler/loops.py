@@ -20,6 +20,16 @@ from tinygrad_edu.engine.compiler.regions import Group
 from tinygrad_edu.engine.compiler.trace import Graph, param_of
 
 
+class Body:
+    """One shape's loop body, its lines unindented."""
+
+    def __init__(self, m: int, targets: list[str], forward: list[str], backward: list[str]) -> None:
+        self.m = m  # ops
+        self.targets = targets  # the names a region's row unpacks into
+        self.forward = forward  # reads the row's Values, computes, appends to outs and saved
+        self.backward = backward  # unpacks saved, reads the output's gradient, adds into the sums
+
+
 def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]:
     """The source of ``loopN_forward`` and ``loopN_backward`` for group ``grp``; and their names.
 
@@ -30,6 +40,60 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
     returns the parameters' gradients after adding every region's terms, the
     last region first.
     """
+    new = w.names.new
+    ext_at = {j: k for k, j in enumerate(grp.ext)}
+    pnames = [new(f"p{k}") for k in range(len(grp.ext))]
+    fname = new(f"loop{gi}_forward")
+    bname = new(f"loop{gi}_backward")
+    outs, saved, sample = new("outs"), new("saved"), new("sample")
+    parts = grp.parts or [grp]
+    acc = [new("d_" + name) for name in pnames]
+    bodies = [_write_body(w, g, part, ext_at, pnames, acc, outs, saved, sample) for part in parts]
+    sizes = " and ".join(f"{len(part.regions)} of {body.m} ops" for part, body in zip(parts, bodies))
+    if len(parts) > 1:
+        what = f"    # {len(grp.regions)} regions ({sizes}), each shape written once: forward"
+    else:
+        what = f"    # {len(grp.regions)} regions of {bodies[0].m} ops each, written once: forward"
+    fwd = [f"def {fname}(ROWS, P):",
+           what,
+           f"    {w._unpack(pnames)} = P",
+           f"    {outs} = []",
+           f"    {saved} = []"]
+    bwd = [f"def {bname}(SAVED, G, P, ACC{', TAGS' if len(parts) > 1 else ''}):",
+           "    # the same ops backward, the last region first (as backward() visits them)"
+           if len(parts) > 1 else
+           f"    # the same {bodies[0].m} ops backward, the last region first (as backward() visits them)",
+           f"    {w._unpack(pnames)} = P",
+           f"    {w._unpack(acc)} = ACC"]
+    if len(parts) == 1:
+        body = bodies[0]
+        fwd.append(f"    for {w._unpack(body.targets) if body.targets else '_'} in ROWS:")
+        fwd.extend("        " + line for line in body.forward)
+        bwd.append(f"    for {sample} in range(len(G) - 1, -1, -1):")
+        bwd.extend("        " + line for line in body.backward)
+    else:  # several shapes, interleaved: each region's row starts with its shape's number
+        tag, row = new("shape"), new("row")
+        fwd.append(f"    for {tag}, {row} in ROWS:")
+        bwd.append(f"    for {sample} in range(len(G) - 1, -1, -1):")
+        bwd.append(f"        {tag} = TAGS[{sample}]")
+        for k, body in enumerate(bodies):
+            word = "if" if k == 0 else "elif"
+            fwd.append(f"        {word} {tag} == {k}:")
+            if body.targets:
+                fwd.append(f"            {_targets(body.targets, 12)} = {row}")
+            fwd.extend("            " + line for line in body.forward)
+            bwd.append(f"        {word} {tag} == {k}:")
+            bwd.extend("            " + line for line in body.backward)
+    fwd.append(f"    return {outs}, {saved}")
+    bwd.append(f"    return [{', '.join(acc)}]")
+    _hoist(fwd, 2)
+    _hoist(bwd, 2)
+    return "\n".join(fwd) + "\n\n\n" + "\n".join(bwd) + "\n", fname, bname
+
+
+def _write_body(w: Writer, g: Graph, grp: Group, ext_at: dict[int, int], pnames: list[str], acc: list[str],
+                outs: str, saved: str, sample: str) -> Body:
+    """One shape's loop body: forward and backward lines (unindented), its row's names, what it keeps."""
     nodes, live, ops = g.nodes, g.live, g.ops
     members = grp.members
     m = len(members)
@@ -54,7 +118,6 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                 w._call_name(op, "vjp")
         plans.append(plan)
     # every input of every member: ("m", q) a member, ("p", k) the k-th parameter, ("x", c) a data slot
-    ext_at = {j: k for k, j in enumerate(grp.ext)}
     refs: list[list[tuple[str, int]]] = []
     for q, enc in enumerate(shape):
         row = []
@@ -120,7 +183,6 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                 keep_x.add(ref[1])
     root = m - 1
     # names: the parameters, the data inputs, the values
-    pnames = [new(f"p{k}") for k in range(len(grp.ext))]
     xexpr: dict[int, Expr] = {}
     loop_targets: list[str] = []
     data_lines: list[str] = []  # each data input read from its Value, once per region
@@ -153,16 +215,8 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             return e
         return pexpr[k] if kind == "p" else xexpr[k]
 
-    fname = new(f"loop{gi}_forward")
-    bname = new(f"loop{gi}_backward")
-    outs, saved, sample = new("outs"), new("saved"), new("sample")
-    fwd = [f"def {fname}(ROWS, P):",
-           f"    # {len(grp.regions)} regions of {m} ops each, written once: forward",
-           f"    {w._unpack(pnames)} = P",
-           f"    {outs} = []",
-           f"    {saved} = []",
-           f"    for {w._unpack(loop_targets) if loop_targets else '_'} in ROWS:"]
-    fwd.extend("        " + line for line in data_lines)
+    fwd: list[str] = []
+    fwd.extend(data_lines)
     expr: list[Any] = [None] * m
     vnames: list[str] = [""] * m
     for q in range(m):
@@ -190,25 +244,19 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             expr[q] = (text, prec, depth, ())
         else:
             name = vnames[q] = new(f"t{q}")
-            fwd.append(f"        {name} = {text}")
+            fwd.append(f"{name} = {text}")
             expr[q] = (name, ATOM, 0, ())
     kept_names = ([vnames[q] for q in range(m) if keep[q]]
                   + [xexpr[c][0] for c in sorted(keep_x) if grp.kinds[c] != "literal"])
-    fwd.append(f"        {outs}.append({expr[root][0]})")
-    fwd.append(f"        {saved}.append(({', '.join(kept_names)}{',' if len(kept_names) == 1 else ''}))")
-    fwd.append(f"    return {outs}, {saved}")
+    fwd.append(f"{outs}.append({expr[root][0]})")
+    fwd.append(f"{saved}.append(({', '.join(kept_names)}{',' if len(kept_names) == 1 else ''}))")
 
     # backward: the regions from the last to the first, each from its output back
     gout = new("d_" + expr[root][0])  # the output's gradient, named after the output (as every d_ is)
-    acc = [new("d_" + name) for name in pnames]
-    bwd = [f"def {bname}(SAVED, G, P, ACC):",
-           f"    # the same {m} ops backward, the last region first (as backward() visits them)",
-           f"    {w._unpack(pnames)} = P",
-           f"    {w._unpack(acc)} = ACC",
-           f"    for {sample} in range(len(G) - 1, -1, -1):"]
+    bwd: list[str] = []
     if kept_names:
-        bwd.append(f"        {_targets(kept_names)} = SAVED[{sample}]")
-    bwd.append(f"        {gout} = G[{sample}]")
+        bwd.append(f"{_targets(kept_names, 8)} = SAVED[{sample}]")
+    bwd.append(f"{gout} = G[{sample}]")
     contribs: list[Any] = [None] * m
     body: list[str] = []
     adds: dict[int, tuple[str, str | None] | None] = {}  # body line -> (gradient, other factor) of its term
@@ -286,11 +334,8 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
                     contribs[ref[1]] = [term]
                 else:
                     terms.append(term)
-    bwd.extend("        " + line for line in _skip_zero_terms(body, adds, new))
-    bwd.append(f"    return [{', '.join(acc)}]")
-    _hoist(fwd, 2)
-    _hoist(bwd, 2)
-    return "\n".join(fwd) + "\n\n\n" + "\n".join(bwd) + "\n", fname, bname
+    bwd.extend(_skip_zero_terms(body, adds, new))
+    return Body(m, loop_targets, fwd, bwd)
 
 
 _NAME = re.compile(r"\b[A-Za-z_]\w*\b")
@@ -387,12 +432,12 @@ def _skip_zero_terms(body: list[str], adds: dict[int, tuple[str, str | None] | N
     return out
 
 
-def _targets(names: list[str]) -> str:
-    """Assignment targets inside the loop (indented one level deeper than :meth:`Writer._unpack`'s)."""
+def _targets(names: list[str], indent: int) -> str:
+    """Assignment targets on a line indented ``indent`` spaces (a long list continues in parentheses)."""
     if len(names) == 1:
         return names[0] + ","
     rows = [", ".join(names[k:k + 12]) for k in range(0, len(names), 12)]
-    return rows[0] if len(rows) == 1 else "(" + ",\n         ".join(rows) + ")"
+    return rows[0] if len(rows) == 1 else "(" + (",\n" + " " * (indent + 1)).join(rows) + ")"
 
 
 def _sum(terms: list[Expr], guses: int, q: int, body: list[str], new: Any) -> Expr:

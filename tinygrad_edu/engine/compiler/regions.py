@@ -27,7 +27,7 @@ from tinygrad_edu.engine.value import Value
 
 LOOP_MIN_OPS = 2_000  # graphs with more ops than this are searched for loops (smaller ones read as before)
 MIN_REPEAT = 4  # a group has at least this many regions
-MIN_BODY = 8  # ... of at least this many ops each
+MIN_BODY = 16  # ... of at least this many ops each (a smaller body costs more per region than it saves)
 SEARCH_BUDGET = 3  # regions compared cover at most this many times the graph's ops
 
 
@@ -44,6 +44,20 @@ class Group:
         self.kinds: list[str] = []  # each data input: "value" (read .data), "float", or "literal" (one value)
         self.rows: list[tuple[Any, ...]] = []  # per region, its data inputs but the literals
         self.literals: dict[int, float] = {}  # data input -> its value, for the literals
+        self.parts: list[Group] = []  # interleaved shapes looped together: one group per shape
+        self.tags: list[int] = []  # ... and each region's shape (rows are then (shape, row))
+
+
+def merged(a: Group, b: Group) -> Group:
+    """One loop over the regions of two groups whose regions interleave: each region runs its own shape."""
+    parts = (a.parts or [a]) + [b]
+    tagged = sorted((r, k) for k, part in enumerate(parts) for r in zip(part.regions, part.rows))
+    grp = Group([r for (r, _), _ in tagged], [], ())
+    grp.parts = parts
+    grp.tags = [k for _, k in tagged]
+    grp.rows = [(k, row) for (_, row), k in tagged]
+    grp.ext = list(dict.fromkeys(j for part in parts for j in part.ext))
+    return grp
 
 
 def _param_key(v: Value) -> Any:
@@ -237,13 +251,14 @@ def _in_order(g: Graph, groups: list[Group]) -> list[Group]:
 
     A parameter's gradient is summed over its users from the last to the first:
     a group adds its regions' terms in one go, so no other node using the same
-    parameter may sit between its first and last region, and no two groups may
-    interleave.
+    parameter may sit between its first and last region; groups whose regions
+    interleave become one loop that runs each region's own shape.
     """
     groups.sort(key=lambda grp: grp.lo)
     ok: list[Group] = []
     for grp in groups:
-        if ok and grp.lo <= ok[-1].hi:
+        if ok and grp.lo <= ok[-1].hi:  # interleaved with the one before (a label 0 or 1, say): one loop
+            ok[-1] = merged(ok[-1], grp)
             continue
         ok.append(grp)
     inputs, ops = g.inputs, g.ops
