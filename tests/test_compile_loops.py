@@ -146,6 +146,30 @@ def test_samples_of_two_shapes_interleaved_are_one_loop_that_runs_each_ones_own(
     assert [bits(p.grad) for p in model2.parameters()] == [bits(p.grad) for p in params]
 
 
+@pytest.mark.parametrize("rare_at", [[4], [2, 6], [0], [8], [0, 5]])
+def test_a_rare_shape_between_the_samples_of_a_common_one_joins_the_loop(monkeypatch, rare_at):
+    """One or two samples of label 1 among label-0 samples (fewer than MIN_REPEAT): still one loop."""
+    monkeypatch.setattr(regions, "LOOP_MIN_OPS", 0)
+    monkeypatch.setattr(regions, "MIN_REPEAT", 4)
+    monkeypatch.setattr(regions, "MIN_BODY", 2)
+    rng = random.Random(3)
+    model = tg.nn.MLP(2, [3, 1], output_activation="sigmoid", seed=5)
+    X = [[Value(rng.uniform(-2, 2), requires_grad=False) for _ in range(2)] for _ in range(9)]
+    labels = [1.0 if k in rare_at else 0.0 for k in range(9)]
+
+    def fn():
+        return sum(F.binary_cross_entropy(model(x), y) for x, y in zip(X, labels))
+
+    params = model.parameters()
+    step = tg.compile(fn, params)
+    assert n_loops(step) == 1
+    assert_bitwise_eager(step, fn, params)
+    for row in X:
+        for v in row:
+            v.data = rng.uniform(-3, 3)
+    assert_bitwise_eager(step, fn, params)
+
+
 def test_a_tg_sum_over_many_looped_outputs_reads_them_as_one_slice(looped):
     """40 regions feed one tg.sum: the rest of the program reads their outputs as one slice."""
     model, _, fn = mlp_batch(points=40, hidden=2, sum_kind="tg.sum")

@@ -18,7 +18,7 @@ group may read one of its parameters between its first and last region.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import accumulate, compress
+from itertools import accumulate, compress, pairwise
 from operator import attrgetter
 from typing import Any
 
@@ -128,7 +128,7 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
                 continue
             budget -= size
             if budget < 0:
-                return _in_order(g, groups)
+                return _in_order(g, groups, (start, reach, is_op, before, kept))
             shape, data = _shape(g, s, i, is_op, before)
             shapes.setdefault(shape, []).append((s, i, data))
         for shape, found in shapes.items():
@@ -142,7 +142,7 @@ def find_groups(g: Graph, aux: Sequence[int] = ()) -> list[Group]:
             for s, i, _ in found:
                 taken[s:i + 1] = b"\x01" * (i + 1 - s)
             groups.append(_group(g, found, members, shape))
-    return _in_order(g, groups)
+    return _in_order(g, groups, (start, reach, is_op, before, kept))
 
 
 def _shape(g: Graph, s: int, i: int, is_op: list[bool],
@@ -246,7 +246,7 @@ def _group(g: Graph, found: list[tuple[int, int, list[int]]], members: list[int]
     return grp
 
 
-def _in_order(g: Graph, groups: list[Group]) -> list[Group]:
+def _in_order(g: Graph, groups: list[Group], walk: tuple[Any, ...]) -> list[Group]:
     """Groups in topological order, keeping only those looped in the eager engine's order of sums.
 
     A parameter's gradient is summed over its users from the last to the first:
@@ -261,6 +261,7 @@ def _in_order(g: Graph, groups: list[Group]) -> list[Group]:
             ok[-1] = merged(ok[-1], grp)
             continue
         ok.append(grp)
+    ok = [_absorb(g, grp, walk) for grp in ok]
     inputs, ops = g.inputs, g.ops
     while ok:
         ext = {j for grp in ok for j in grp.ext}
@@ -275,6 +276,36 @@ def _in_order(g: Graph, groups: list[Group]) -> list[Group]:
             break
         ok = [grp for grp in ok if grp not in bad]
     return ok
+
+
+def _absorb(g: Graph, grp: Group, walk: tuple[Any, ...]) -> Group:
+    """The group with the samples of rarer shapes that sit between its regions (3 samples of label 1 among
+    97 of label 0, say) taken in as shapes of their own: each gap that is a run of regions joins the loop."""
+    start, reach, is_op, before, kept = walk
+    found: dict[tuple[Any, ...], list[tuple[int, int, list[int]]]] = {}
+    members_of: dict[tuple[Any, ...], list[int]] = {}
+    regs = sorted(grp.regions)
+    for (_, i1), (s2, _) in pairwise(regs):
+        blocks: list[tuple[int, int]] = []
+        end = s2 - 1
+        while end > i1:  # the gap, from its end: one region after another, each read only by its output
+            s = start[end]
+            if not is_op[end] or s <= i1 or reach[end] > end:
+                blocks = []
+                break
+            blocks.append((s, end))
+            end = s - 1
+        for s, i in blocks:
+            shape, data = _shape(g, s, i, is_op, before)
+            members = list(compress(range(s, i + 1), is_op[s:i + 1]))
+            if _loopable(g, members, shape, kept) and any(type(e) is int and e < -1
+                                                           for enc in shape for e in enc[2:]):
+                found.setdefault(shape, []).append((s, i, data))
+                members_of.setdefault(shape, members)
+    for shape, regions in found.items():
+        regions.sort()
+        grp = merged(grp, _group(g, regions, members_of[shape], shape))
+    return grp
 
 
 def outside(n: int, groups: Sequence[Group]) -> Iterator[int]:
