@@ -498,7 +498,7 @@ def test_the_search_stops_within_its_budget_on_near_repeats(looped, monkeypatch)
 
 
 def test_a_looped_step_called_from_several_threads_gives_each_the_single_thread_result(looped):
-    import threading
+    from test_threads_and_modes import _run  # 4 threads started at once, switching as often as possible
 
     model, _, fn = mlp_batch(points=6)
     params = model.parameters()
@@ -506,23 +506,12 @@ def test_a_looped_step_called_from_several_threads_gives_each_the_single_thread_
     assert n_loops(step) == 1
     expected = step.value_and_grad()
     results: list = []
-    barrier = threading.Barrier(4)
 
-    def body():
-        barrier.wait()
+    def calls():
         for _ in range(20):
             results.append(step.value_and_grad())
 
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible
-    try:
-        threads = [threading.Thread(target=body) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
+    _run(4, calls)
     assert len(results) == 80 and all(r == expected for r in results)
 
 

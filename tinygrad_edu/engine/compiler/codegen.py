@@ -550,13 +550,14 @@ class Writer:
         return e[0] if e[1] >= 1 else "(" + e[0] + ")"
 
     @staticmethod
-    def _unpack(names: list[str]) -> str:
+    def _unpack(names: list[str], indent: int = 4) -> str:
+        """Assignment targets on a line indented ``indent`` spaces (a long list continues in parentheses)."""
         if len(names) == 1:
             return names[0] + ","
         rows = [", ".join(names[k:k + 12]) for k in range(0, len(names), 12)]
         if len(rows) == 1:
             return rows[0]
-        return "(" + ",\n     ".join(rows) + ")"
+        return "(" + (",\n" + " " * (indent + 1)).join(rows) + ")"
 
     def _header(self) -> str:
         n_ops, counts = self.header_counts or (self.g.n_ops, self.g.op_counts())

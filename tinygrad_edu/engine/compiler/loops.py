@@ -80,7 +80,7 @@ def write_loop(w: Writer, g: Graph, grp: Group, gi: int) -> tuple[str, str, str]
             word = "if" if k == 0 else "elif"
             fwd.append(f"        {word} {tag} == {k}:")
             if body.targets:
-                fwd.append(f"            {_targets(body.targets, 12)} = {row}")
+                fwd.append(f"            {w._unpack(body.targets, 12)} = {row}")
             fwd.extend("            " + line for line in body.forward)
             bwd.append(f"        {word} {tag} == {k}:")
             bwd.extend("            " + line for line in body.backward)
@@ -255,7 +255,7 @@ def _write_body(w: Writer, g: Graph, grp: Group, ext_at: dict[int, int], pnames:
     gout = new("d_" + expr[root][0])  # the output's gradient, named after the output (as every d_ is)
     bwd: list[str] = []
     if kept_names:
-        bwd.append(f"{_targets(kept_names, 8)} = SAVED[{sample}]")
+        bwd.append(f"{w._unpack(kept_names, 8)} = SAVED[{sample}]")
     bwd.append(f"{gout} = G[{sample}]")
     contribs: list[Any] = [None] * m
     body: list[str] = []
@@ -430,14 +430,6 @@ def _skip_zero_terms(body: list[str], adds: dict[int, tuple[str, str | None] | N
         head.append(f"{fin} = {total} - {total} == 0.0")
         out = head + out
     return out
-
-
-def _targets(names: list[str], indent: int) -> str:
-    """Assignment targets on a line indented ``indent`` spaces (a long list continues in parentheses)."""
-    if len(names) == 1:
-        return names[0] + ","
-    rows = [", ".join(names[k:k + 12]) for k in range(0, len(names), 12)]
-    return rows[0] if len(rows) == 1 else "(" + (",\n" + " " * (indent + 1)).join(rows) + ")"
 
 
 def _sum(terms: list[Expr], guses: int, q: int, body: list[str], new: Any) -> Expr:
